@@ -1,0 +1,30 @@
+/**
+ * `@ehc/gm`: national cryptography (SM2, SM3, SM4) and the EHC formats built on it. Pure and
+ * I/O-free; runs in Node (OpenSSL backend) and the browser (TypeScript backend).
+ *
+ * @module
+ */
+
+export {
+  asciiToBytes,
+  bytesToHex,
+  bytesToUtf8,
+  concatBytes,
+  equalBytes,
+  hexToBytes,
+  utf8ToBytes,
+} from './bytes.js';
+export { hmacSm3, sm3 } from './sm3.js';
+export {
+  createSm4Cipher,
+  SM4_BLOCK_SIZE,
+  type Sm4Cipher,
+  type Sm4Options,
+  type Sm4Padding,
+  Sm4PaddingError,
+  sm4DecryptCbc,
+  sm4DecryptEcb,
+  sm4EncryptCbc,
+  sm4EncryptEcb,
+} from './sm4.js';
+// SM2 (maintained separately): export * from './sm2/index.js';
