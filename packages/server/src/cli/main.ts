@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+/**
+ * The `ehc` operator CLI. One file per command group; every command has --help, prints a
+ * one-line error and exits non-zero on bad input, and commands that create something take --json.
+ */
+import { Command } from 'commander';
+import { SERVER_VERSION } from '../version.js';
+import { registerDbCommands } from './db.command.js';
+import { registerGmCommands } from './gm.command.js';
+import { registerKeysCommands } from './keys.command.js';
+import { registerServeCommand } from './serve.command.js';
+
+export function buildProgram(): Command {
+  const program = new Command('ehc')
+    .description('EHC platform operator CLI (电子健康卡平台运维工具)')
+    .version(SERVER_VERSION)
+    .showSuggestionAfterError(true)
+    .configureOutput({ outputError: (text, write) => write(`ehc: ${text.replace(/^error: /, 'error: ').trimEnd()}\n`) });
+  registerServeCommand(program);
+  registerDbCommands(program);
+  registerKeysCommands(program);
+  registerGmCommands(program);
+  return program;
+}
+
+await buildProgram().parseAsync(process.argv);

@@ -1,0 +1,40 @@
+/**
+ * The process logger (pino, shared with Fastify). Secrets are redacted by path and personal
+ * identifiers are masked in every message and field, including error messages and stacks.
+ */
+import pino, { type Logger } from 'pino';
+import { maskSensitiveText, maskSensitiveValue } from './mask.js';
+
+const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-ehc-signature"]',
+  'req.headers.cookie',
+  'headers.authorization',
+  '*.password',
+  '*.secret',
+  '*.app_secret',
+  '*.appSecret',
+  '*.masterKey',
+  '*.privateKey',
+  '*.token',
+];
+
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      serializers: {
+        err: (error: Error) => maskSensitiveValue(pino.stdSerializers.err(error)) as pino.SerializedError,
+      },
+      formatters: { log: (object) => maskSensitiveValue(object) as Record<string, unknown> },
+      hooks: {
+        logMethod(args, method) {
+          const masked = args.map((arg) => (typeof arg === 'string' ? maskSensitiveText(arg) : arg));
+          return method.apply(this, masked as Parameters<typeof method>);
+        },
+      },
+    },
+    destination,
+  );
+}

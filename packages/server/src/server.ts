@@ -1,0 +1,72 @@
+/**
+ * startServer: open the node, start the job worker and the HTTP app, listen. Used by main.ts
+ * (`npm start`) and by `ehc serve`.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { buildApp } from './app.js';
+import { type Config, describeDatabase } from './config.js';
+import { createJobQueue, type JobQueue } from './jobs/job-queue.js';
+import { ALL_JOBS } from './jobs/registry.js';
+import { openNodeRuntime } from './node-runtime.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config, logger: Logger, print: (line: string) => void): Promise<RunningServer> {
+  const runtime = await openNodeRuntime(config, { command: 'ehc serve' });
+  let jobs: JobQueue | undefined;
+  let app: FastifyInstance | undefined;
+  try {
+    jobs = await createJobQueue(runtime.database, { logger });
+    await jobs.work(ALL_JOBS);
+    app = await buildApp(config, {
+      database: runtime.database,
+      cipher: runtime.cipher,
+      logger,
+      jobs,
+      operatorToken: runtime.operatorToken,
+    });
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await app?.close();
+    await jobs?.stop();
+    await runtime.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+  runtime.database.lock?.update({ url });
+
+  print(`EHC ${describeDatabase(config.database)}`);
+  if (runtime.migrationsApplied.length > 0) print(`applied migrations: ${runtime.migrationsApplied.join(', ')}`);
+  if (runtime.cipher.development) {
+    print(
+      `${runtime.createdDevelopmentKeys ? 'created ' : ''}DEVELOPMENT KEYS in ${config.dataDir}: for trying the platform only, never for real cards. ` +
+        'For production set EHC_MASTER_KEY and run `ehc keys init`.',
+    );
+  }
+  if (runtime.operatorTokenFile) print(`operator token (admin API): in ${runtime.operatorTokenFile}`);
+  print(`listening on ${url}  ·  API reference ${url}/docs  ·  health ${url}/healthz`);
+
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    url,
+    close() {
+      const running = app;
+      const queue = jobs;
+      closing ??= (async () => {
+        await running?.close();
+        await queue?.stop();
+        await runtime.close();
+      })();
+      return closing;
+    },
+  };
+}
