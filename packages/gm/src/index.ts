@@ -14,6 +14,18 @@ export {
   hexToBytes,
   utf8ToBytes,
 } from './bytes.js';
+export * from './codes.js';
+export {
+  computeCheckCharacter,
+  IdNumberError,
+  type IdNumberOptions,
+  type IdNumberProblem,
+  type IdNumberValidation,
+  parseResidentIdNumber,
+  type ResidentIdInfo,
+  upgradeIdNumber15To18,
+  validateResidentIdNumber,
+} from './id-number.js';
 export { hmacSm3, sm3 } from './sm3.js';
 export {
   createSm4Cipher,
