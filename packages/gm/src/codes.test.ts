@@ -8,6 +8,7 @@ import {
   extendCodeTable,
   findCode,
   ID_TYPE_CODES,
+  type IdTypeCode,
   isDepartmentCodeShape,
   isSceneCodeShape,
   isValidCardChannelCode,
@@ -133,6 +134,17 @@ describe('membership checks', () => {
       for (const code of good) expect(check(code), `${check.name} ${code}`).toBe(true);
       for (const code of bad) expect(check(code), `${check.name} ${String(code)}`).toBe(false);
     }
+  });
+
+  it('narrow to the literal code types', () => {
+    const input: string = '07';
+    if (isValidIdTypeCode(input)) {
+      const narrowed: IdTypeCode = input;
+      expect(narrowed).toBe('07');
+    }
+    // @ts-expect-error '08' is not an ID type code (checked by `npm run typecheck`)
+    const notAType: IdTypeCode = '08';
+    expect(isValidIdTypeCode(notAType)).toBe(false);
   });
 
   it('checks scene shape: six or seven digits', () => {

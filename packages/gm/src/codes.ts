@@ -24,7 +24,12 @@ export interface CodeEntry {
 /** A code table: entries in code order, codes unique. */
 export type CodeTable = readonly CodeEntry[];
 
-function table<const T extends readonly CodeEntry[]>(entries: T): T {
+/** A code table whose codes are known literals, so `(typeof TABLE)[number]['code']` is their union. */
+export type TypedCodeTable<C extends string> = readonly (CodeEntry & { readonly code: C })[];
+
+function table<const C extends string>(
+  entries: readonly (CodeEntry & { readonly code: C })[],
+): TypedCodeTable<C> {
   for (const entry of entries) Object.freeze(entry);
   return Object.freeze(entries);
 }
@@ -169,7 +174,7 @@ export type CardTypeCode = (typeof CARD_TYPE_CODES)[number]['code'];
  * Scene / treatment step (用卡环节, medstepcode): six digits for a step, seven for a sub-step
  * (the step's code plus one digit). The national default; extend per province.
  */
-export const SCENE_CODES = table([
+export const SCENE_CODES: CodeTable = table([
   { code: '010101', name: '挂号', nameEn: 'Registration' },
   { code: '0101011', name: '预约挂号', nameEn: 'Appointment registration' },
   { code: '0101012', name: '当日挂号', nameEn: 'Same-day registration' },
@@ -196,7 +201,7 @@ export const SCENE_CODES = table([
  * Province-level divisions of GB/T 2260 (the first two digits of every region code).
  * 81 and 82 are Hong Kong and Macao.
  */
-export const PROVINCE_CODES = table([
+export const PROVINCE_CODES: CodeTable = table([
   { code: '110000', name: '北京市', nameEn: 'Beijing' },
   { code: '120000', name: '天津市', nameEn: 'Tianjin' },
   { code: '130000', name: '河北省', nameEn: 'Hebei' },
