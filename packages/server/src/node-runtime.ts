@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Logger } from 'pino';
 import type { SoftwareCipherMachine } from './cipher/software-cipher-machine.js';
 import { openCipherMachine } from './cipher/keys.service.js';
 import type { Config } from './config.js';
@@ -28,8 +29,14 @@ export interface NodeRuntime {
 
 export const OPERATOR_TOKEN_FILE = 'operator-token';
 
-export async function openNodeRuntime(config: Config, options: { command: string }): Promise<NodeRuntime> {
-  const database = await openDatabase(config.database, { command: options.command });
+export async function openNodeRuntime(
+  config: Config,
+  options: { command: string; logger?: Logger },
+): Promise<NodeRuntime> {
+  const database = await openDatabase(config.database, {
+    command: options.command,
+    onIdleConnectionError: (error) => options.logger?.warn({ err: error }, 'an idle database connection was lost'),
+  });
   try {
     let migrationsApplied: string[] = [];
     if (database.kind === 'pglite') {

@@ -17,7 +17,7 @@ export interface RunningServer {
 }
 
 export async function startServer(config: Config, logger: Logger, print: (line: string) => void): Promise<RunningServer> {
-  const runtime = await openNodeRuntime(config, { command: 'ehc serve' });
+  const runtime = await openNodeRuntime(config, { command: 'ehc serve', logger });
   let jobs: JobQueue | undefined;
   let app: FastifyInstance | undefined;
   try {

@@ -32,10 +32,14 @@ export interface DatabaseHandle {
 export interface OpenDatabaseOptions {
   /** What holds the embedded directory, shown to a second process that tries to open it. */
   command: string;
+  /** Told about errors of idle PostgreSQL connections (e.g. the server restarted). */
+  onIdleConnectionError?: (error: Error) => void;
 }
 
 export async function openDatabase(config: DatabaseConfig, options: OpenDatabaseOptions): Promise<DatabaseHandle> {
-  return config.kind === 'postgres' ? openPostgres(config.url, config.poolSize) : openPglite(config.dataDir, options);
+  return config.kind === 'postgres'
+    ? openPostgres(config.url, config.poolSize, options)
+    : openPglite(config.dataDir, options);
 }
 
 // int8 and numeric stay strings on both back ends (pg's default), so no silent precision loss.
@@ -80,8 +84,10 @@ async function openPglite(dataDir: string, options: OpenDatabaseOptions): Promis
   };
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<DatabaseHandle> {
+async function openPostgres(url: string, poolSize: number, options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'ehc' });
+  // An idle connection that the server drops must not crash the process; the pool replaces it.
+  pool.on('error', (error) => options.onIdleConnectionError?.(error));
   // Fail at open, with the server's own message, rather than on the first request.
   const client = await pool.connect().catch(async (error: unknown) => {
     await pool.end();
