@@ -16,6 +16,14 @@ export {
 } from './bytes.js';
 export * from './codes.js';
 export {
+  computeEhcId,
+  computeMasterIndex,
+  deriveCardFactor,
+  deriveCardKey,
+  type EhcIdInput,
+  type MasterIndexInput,
+} from './ehc-id.js';
+export {
   computeCheckCharacter,
   IdNumberError,
   type IdNumberOptions,
@@ -39,4 +47,5 @@ export {
   sm4EncryptCbc,
   sm4EncryptEcb,
 } from './sm4.js';
+export { decryptValidity, encryptValidity, ValidityError, type ValidityProblem } from './validity.js';
 // SM2 (maintained separately): export * from './sm2/index.js';
