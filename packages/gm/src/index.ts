@@ -34,6 +34,21 @@ export {
   upgradeIdNumber15To18,
   validateResidentIdNumber,
 } from './id-number.js';
+export {
+  type DynamicQrCode,
+  encodeQrText,
+  isValidNodeCode,
+  MAX_QR_TEXT_LENGTH,
+  parseQrText,
+  QR_CODE_TYPES,
+  type QrCode,
+  type QrCodeInput,
+  QrFormatError,
+  type QrFormatProblem,
+  qrSigningPayload,
+  type StaticQrCode,
+  type TemporaryQrCode,
+} from './qr.js';
 export { hmacSm3, sm3 } from './sm3.js';
 export {
   createSm4Cipher,
