@@ -161,6 +161,11 @@ class PreparedPrivateKey implements Sm2PreparedPrivateKey {
     return sameBytes(id, this.userId) ? this.za : computeZa(this.publicKey, id);
   }
 
+  /** The secret scalar, for decryption. */
+  static scalarOf(key: PreparedPrivateKey): bigint {
+    return key.#d;
+  }
+
   /** GB/T 32918.2-2016 clause 6.1 steps A3–A6 for digest e; `nonce` fixes k (known-answer tests only). */
   signDigest(e: Uint8Array, nonce?: bigint): Uint8Array {
     const d = this.#d;
@@ -389,6 +394,12 @@ export function sm2Verify(
 /** True for keys made by {@link prepareSm2PublicKey}. */
 export function isPreparedPublicKey(value: unknown): value is Sm2PreparedPublicKey {
   return value instanceof PreparedPublicKey;
+}
+
+/** d of a key made by {@link prepareSm2PrivateKey}; not exported from the package. */
+export function preparedPrivateScalar(key: Sm2PreparedPrivateKey): bigint {
+  if (!(key instanceof PreparedPrivateKey)) throw new TypeError('not a prepared SM2 private key');
+  return PreparedPrivateKey.scalarOf(key);
 }
 
 /** True for keys made by {@link prepareSm2PrivateKey}. */
