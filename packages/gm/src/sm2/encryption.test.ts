@@ -13,7 +13,7 @@ import {
   sm2Kdf,
 } from './encryption.js';
 import { sm2GenerateKeyPair, sm2PrivateKeyFromHex } from './keys.js';
-import { prepareSm2PrivateKey, prepareSm2PublicKey } from './signature.js';
+import { sm2PreparePrivateKey, sm2PreparePublicKey } from './signature.js';
 import {
   ANNEX_ENCRYPTION,
   ANNEX_K,
@@ -46,7 +46,7 @@ describe('GB/T 32918.5 Annex C encryption example', () => {
     expect(sm2Decrypt(privateKey, hexToBytes(c1 + c3 + c2))).toEqual(message);
     expect(sm2Decrypt(privateKey, hexToBytes(c1 + c2 + c3), { format: 'c1c2c3' })).toEqual(message);
     expect(sm2Decrypt(privateKey, hexToBytes(ANNEX_DER), { format: 'der' })).toEqual(message);
-    expect(sm2Decrypt(prepareSm2PrivateKey(privateKey), hexToBytes(c1 + c3 + c2))).toEqual(message);
+    expect(sm2Decrypt(sm2PreparePrivateKey(privateKey), hexToBytes(c1 + c3 + c2))).toEqual(message);
   });
 });
 
@@ -97,7 +97,7 @@ describe('sm2Kdf', () => {
 
 describe('encryption properties', () => {
   const keys = sm2GenerateKeyPair();
-  const preparedPublic = prepareSm2PublicKey(keys.publicKey);
+  const preparedPublic = sm2PreparePublicKey(keys.publicKey);
 
   it('decrypts what it encrypts, in every layout', () => {
     fc.assert(

@@ -53,8 +53,6 @@ export {
 } from './pem.js';
 export { signQrPayload, verifyQrSignature } from './qr-signature.js';
 export {
-  prepareSm2PrivateKey,
-  prepareSm2PublicKey,
   SM2_DEFAULT_USER_ID,
   type Sm2PreparedPrivateKey,
   type Sm2PreparedPublicKey,
@@ -63,6 +61,8 @@ export {
   type Sm2VerifyOptions,
   sm2ComputeZa,
   sm2MessageDigest,
+  sm2PreparePrivateKey,
+  sm2PreparePublicKey,
   sm2Sign,
   sm2Verify,
 } from './signature.js';

@@ -3,7 +3,7 @@ import { asciiToBytes, hexToBytes } from '../bytes.js';
 import { parseQrText, qrSigningPayload } from '../qr.js';
 import { sm2GenerateKeyPair } from './keys.js';
 import { signQrPayload, verifyQrSignature } from './qr-signature.js';
-import { prepareSm2PrivateKey, prepareSm2PublicKey, sm2Verify } from './signature.js';
+import { sm2PreparePrivateKey, sm2PreparePublicKey, sm2Verify } from './signature.js';
 
 const EHC_ID = '98FF9F2C05145CB9305E9D8A57E072BB51180CA49E5BE5E9D41BCE3A9A571928';
 const VALIDITY = '0123456789ABCDEF0123456789ABCDEF';
@@ -19,7 +19,7 @@ describe('QR code signatures', () => {
     expect(code.kind).toBe('dynamic');
     if (code.kind === 'temporary') throw new Error('unreachable');
     expect(verifyQrSignature(node.publicKey, code.signedPayload!, code.signature!)).toBe(true);
-    expect(verifyQrSignature(prepareSm2PublicKey(node.publicKey), code.signedPayload!, code.signature!)).toBe(
+    expect(verifyQrSignature(sm2PreparePublicKey(node.publicKey), code.signedPayload!, code.signature!)).toBe(
       true,
     );
     // It is a plain SM2 signature over the ASCII bytes, default user ID.
@@ -28,7 +28,7 @@ describe('QR code signatures', () => {
 
   it('signs static codes with a prepared key', () => {
     const payload = qrSigningPayload({ kind: 'static', ehcId: EHC_ID, node: '370100-01' });
-    const signature = signQrPayload(prepareSm2PrivateKey(node.privateKey), payload);
+    const signature = signQrPayload(sm2PreparePrivateKey(node.privateKey), payload);
     expect(verifyQrSignature(node.publicKey, payload, signature)).toBe(true);
   });
 

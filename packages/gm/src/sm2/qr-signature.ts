@@ -23,7 +23,7 @@ const SIGNATURE_HEX = /^[0-9A-F]{128}$/;
 /**
  * Signs the signed part of a QR code (`qrSigningPayload(code)` in `qr.ts`): returns the
  * signature field, 128 uppercase hex characters r ‖ s. Prepare the node's key once with
- * `prepareSm2PrivateKey` when signing many codes.
+ * `sm2PreparePrivateKey` when signing many codes.
  *
  * @throws {TypeError} when `signedPayloadAscii` is not an ASCII string, or the key is not a Uint8Array.
  * @throws {RangeError} when the key is not 32 bytes in [1, n − 2].
@@ -41,7 +41,7 @@ export function signQrPayload(
 
 /**
  * Verifies the signature field of a scanned QR code against the issuing node's public key
- * (from the trust list; prepare it with `prepareSm2PublicKey` to verify many codes fast).
+ * (from the trust list; prepare it with `sm2PreparePublicKey` to verify many codes fast).
  * Returns false for a wrong signature, and also for a signature field or payload that is not
  * even well-formed (128 uppercase hex; ASCII): both come from the scanned text, not from the caller.
  *

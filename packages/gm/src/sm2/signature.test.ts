@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '../bytes.js';
 import { sm2GetPublicKey, sm2PrivateKeyFromHex } from './keys.js';
 import {
-  prepareSm2PrivateKey,
-  prepareSm2PublicKey,
   SM2_DEFAULT_USER_ID,
   sm2ComputeZa,
   sm2MessageDigest,
+  sm2PreparePrivateKey,
+  sm2PreparePublicKey,
   sm2Sign,
   sm2SignWithNonce,
   sm2Verify,
@@ -39,14 +39,14 @@ describe('GB/T 32918.5 Annex A signature example', () => {
     expect(bytesToHex(sm2SignWithNonce(privateKey, message, ANNEX_K)).toUpperCase()).toBe(
       ANNEX_SIGNATURE.r + ANNEX_SIGNATURE.s,
     );
-    const prepared = prepareSm2PrivateKey(privateKey);
+    const prepared = sm2PreparePrivateKey(privateKey);
     expect(sm2SignWithNonce(prepared, message, ANNEX_K)).toEqual(published);
   });
 
   it('accepts the published signature, raw and DER, with raw and prepared keys', () => {
     expect(sm2Verify(publicKey, message, published)).toBe(true);
     expect(sm2Verify(publicKey, message, sm2SignatureToDer(published))).toBe(true);
-    const prepared = prepareSm2PublicKey(publicKey);
+    const prepared = sm2PreparePublicKey(publicKey);
     expect(sm2Verify(prepared, message, published)).toBe(true);
     expect(sm2Verify(prepared, message, sm2SignatureToDer(published), { format: 'der' })).toBe(true);
   });

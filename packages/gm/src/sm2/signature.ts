@@ -103,7 +103,7 @@ function computeE(za: Uint8Array, message: Uint8Array): Uint8Array {
 
 /**
  * A public key decoded, validated and prepared for fast repeated verification: the engine's
- * precomputed tables and Z_A for one user ID are cached. Create with {@link prepareSm2PublicKey}.
+ * precomputed tables and Z_A for one user ID are cached. Create with {@link sm2PreparePublicKey}.
  */
 export interface Sm2PreparedPublicKey {
   /** The public key, 65 bytes 04 ‖ x ‖ y. */
@@ -116,7 +116,7 @@ export interface Sm2PreparedPublicKey {
 
 /**
  * A private key prepared for repeated signing: its public key, Z_A for one user ID and
- * (1 + d)⁻¹ mod n are cached. Create with {@link prepareSm2PrivateKey}. The secret stays in a
+ * (1 + d)⁻¹ mod n are cached. Create with {@link sm2PreparePrivateKey}. The secret stays in a
  * private field, out of `JSON.stringify` and console output.
  */
 export interface Sm2PreparedPrivateKey {
@@ -195,10 +195,10 @@ class PreparedPrivateKey implements Sm2PreparedPrivateKey {
  *
  * @throws {TypeError | RangeError} when `publicKey` is not a valid SM2 public key (33 or 65 bytes).
  * @example
- * const nodeKey = prepareSm2PublicKey(publicKeyBytes);
+ * const nodeKey = sm2PreparePublicKey(publicKeyBytes);
  * for (const code of codes) sm2Verify(nodeKey, code.message, code.signature);
  */
-export function prepareSm2PublicKey(
+export function sm2PreparePublicKey(
   publicKey: Uint8Array,
   options: { readonly userId?: Sm2UserId } = {},
 ): Sm2PreparedPublicKey {
@@ -221,10 +221,10 @@ export function prepareSm2PublicKey(
  *
  * @throws {TypeError | RangeError} when `privateKey` is not 32 bytes in [1, n − 2].
  * @example
- * const nodeKey = prepareSm2PrivateKey(privateKeyBytes);
+ * const nodeKey = sm2PreparePrivateKey(privateKeyBytes);
  * const signature = sm2Sign(nodeKey, message);
  */
-export function prepareSm2PrivateKey(
+export function sm2PreparePrivateKey(
   privateKey: Uint8Array,
   options: { readonly userId?: Sm2UserId } = {},
 ): Sm2PreparedPrivateKey {
@@ -241,13 +241,13 @@ function preparePrivate(privateKey: Uint8Array, id: Uint8Array): PreparedPrivate
 function toPreparedPrivate(key: Uint8Array | Sm2PreparedPrivateKey, userId: Sm2UserId | undefined) {
   if (key instanceof PreparedPrivateKey) return key;
   if (key instanceof Uint8Array) return preparePrivate(key, userIdBytes(userId));
-  throw new TypeError('SM2 private key must be a Uint8Array or the result of prepareSm2PrivateKey()');
+  throw new TypeError('SM2 private key must be a Uint8Array or the result of sm2PreparePrivateKey()');
 }
 
 function toPreparedPublic(key: Uint8Array | Sm2PreparedPublicKey, userId: Sm2UserId | undefined) {
   if (key instanceof PreparedPublicKey) return key;
   if (!(key instanceof Uint8Array)) {
-    throw new TypeError('SM2 public key must be a Uint8Array or the result of prepareSm2PublicKey()');
+    throw new TypeError('SM2 public key must be a Uint8Array or the result of sm2PreparePublicKey()');
   }
   const { x, y } = decodePublicKey(key).toAffine();
   const uncompressed = encodeAffine(x, y);
@@ -369,14 +369,14 @@ function rawSignature(signature: Uint8Array, format: Sm2SignatureFormat | 'auto'
 /**
  * Verifies an SM2 signature (GB/T 32918.2-2016 clause 7.1): r, s ∈ [1, n − 1],
  * t = (r + s) mod n ≠ 0, (x1, y1) = [s]G + [t]P_A, accept iff (e + x1) mod n = r. Returns false
- * for a wrong signature; throws only on misuse. Pass a key from {@link prepareSm2PublicKey} to
+ * for a wrong signature; throws only on misuse. Pass a key from {@link sm2PreparePublicKey} to
  * verify many signatures by the same key several times faster.
  *
  * @throws {TypeError} when an argument has the wrong type, the key is not on the curve or a DER signature is malformed.
  * @throws {RangeError} when the key or a raw signature has the wrong length.
  * @example
  * sm2Verify(publicKey, utf8ToBytes('hello'), signature); // true
- * sm2Verify(prepareSm2PublicKey(publicKey), utf8ToBytes('hello'), derSignature); // true
+ * sm2Verify(sm2PreparePublicKey(publicKey), utf8ToBytes('hello'), derSignature); // true
  */
 export function sm2Verify(
   publicKey: Uint8Array | Sm2PreparedPublicKey,
@@ -391,18 +391,18 @@ export function sm2Verify(
   return key.point.verify(raw, computeE(key.zaFor(options.userId), message));
 }
 
-/** True for keys made by {@link prepareSm2PublicKey}. */
+/** True for keys made by {@link sm2PreparePublicKey}. */
 export function isPreparedPublicKey(value: unknown): value is Sm2PreparedPublicKey {
   return value instanceof PreparedPublicKey;
 }
 
-/** d of a key made by {@link prepareSm2PrivateKey}; not exported from the package. */
+/** d of a key made by {@link sm2PreparePrivateKey}; not exported from the package. */
 export function preparedPrivateScalar(key: Sm2PreparedPrivateKey): bigint {
   if (!(key instanceof PreparedPrivateKey)) throw new TypeError('not a prepared SM2 private key');
   return PreparedPrivateKey.scalarOf(key);
 }
 
-/** True for keys made by {@link prepareSm2PrivateKey}. */
+/** True for keys made by {@link sm2PreparePrivateKey}. */
 export function isPreparedPrivateKey(value: unknown): value is Sm2PreparedPrivateKey {
   return value instanceof PreparedPrivateKey;
 }
