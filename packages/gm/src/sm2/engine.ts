@@ -23,6 +23,11 @@ export function getEngine(): Sm2Engine {
   return engine;
 }
 
+/** Replaces the engine (tests run the whole scheme on each engine); `undefined` re-selects. Not exported from the package. */
+export function useEngineForTesting(replacement: Sm2Engine | undefined): void {
+  engine = replacement;
+}
+
 /**
  * Loads the WebAssembly arithmetic asynchronously. Needed only where synchronous compilation is
  * refused (some browsers' main threads); elsewhere the module loads by itself on first use.
