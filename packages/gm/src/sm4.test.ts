@@ -107,6 +107,21 @@ describe.each([nodeBackend, pureBackend])('SM4, $name backend', (backend) => {
     expect(iv).toEqual(ivCopy);
     expect(data).toEqual(dataCopy);
   });
+
+  it('keyed cipher handles an IV that overlaps the data, and data in shared memory', () => {
+    const keyed = backend.createSm4(VECTOR_KEY);
+    const buffer = hexToBytes('00112233445566778899aabbccddeeff'.repeat(3));
+    const iv = buffer.subarray(0, 16);
+    const expected = bytesToHex(backend.sm4CbcEncrypt(VECTOR_KEY, iv.slice(), buffer.slice()));
+    expect(bytesToHex(keyed.cbcEncrypt(iv, buffer))).toBe(expected);
+    expect(bytesToHex(keyed.cbcEncrypt(iv, buffer))).toBe(expected);
+    expect(bytesToHex(buffer)).toBe('00112233445566778899aabbccddeeff'.repeat(3));
+    const shared = new Uint8Array(new SharedArrayBuffer(48));
+    shared.set(buffer);
+    expect(bytesToHex(keyed.cbcEncrypt(iv, shared))).toBe(expected);
+    expect(bytesToHex(shared)).toBe(bytesToHex(buffer));
+    expect(bytesToHex(keyed.cbcDecrypt(iv, hexToBytes(expected)))).toBe(bytesToHex(buffer));
+  });
 });
 
 describe('pure SM4 against the node backend', () => {
