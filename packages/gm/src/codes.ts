@@ -34,7 +34,12 @@ function table<const C extends string>(
   return Object.freeze(entries);
 }
 
-/** ID document type (身份证件类别), CV02.01.101, plus the local `111` for newborns. */
+/**
+ * ID document type (身份证件类别), CV02.01.101, plus the local `111` for newborns.
+ *
+ * @example
+ * findCode(ID_TYPE_CODES, '01')?.name; // '居民身份证'
+ */
 export const ID_TYPE_CODES = table([
   { code: '01', name: '居民身份证', nameEn: 'Resident identity card' },
   { code: '02', name: '居民户口簿', nameEn: 'Household register' },
@@ -50,18 +55,31 @@ export const ID_TYPE_CODES = table([
   { code: '111', name: '出生医学证明', nameEn: 'Medical birth certificate (newborns; local extension)' },
   { code: '99', name: '其他法定有效证件', nameEn: 'Other legal identity document' },
 ]);
+/** An ID document type code: `01`…`07`, `99`, `111`. */
 export type IdTypeCode = (typeof ID_TYPE_CODES)[number]['code'];
 
-/** Sex (性别), GB/T 2261.1. */
+/**
+ * Sex (性别), GB/T 2261.1.
+ *
+ * @example
+ * findCode(SEX_CODES, '2')?.nameEn; // 'Female'
+ */
 export const SEX_CODES = table([
   { code: '0', name: '未知的性别', nameEn: 'Unknown' },
   { code: '1', name: '男性', nameEn: 'Male' },
   { code: '2', name: '女性', nameEn: 'Female' },
   { code: '9', name: '未说明的性别', nameEn: 'Unspecified' },
 ]);
+/** A GB/T 2261.1 sex code. */
 export type SexCode = (typeof SEX_CODES)[number]['code'];
 
-/** Ethnicity (民族), GB 3304-1991: the 56 groups with the standard's romanisation, then 97 and 98. */
+/**
+ * Ethnicity (民族), GB 3304-1991: the 56 groups with the standard's romanisation, then 97 and 98.
+ *
+ * @example
+ * ETHNICITY_CODES.length; // 58
+ * findCode(ETHNICITY_CODES, '05')?.name; // '维吾尔族'
+ */
 export const ETHNICITY_CODES = table([
   { code: '01', name: '汉族', nameEn: 'Han' },
   { code: '02', name: '蒙古族', nameEn: 'Mongol' },
@@ -122,9 +140,15 @@ export const ETHNICITY_CODES = table([
   { code: '97', name: '其他', nameEn: 'Other' },
   { code: '98', name: '外国血统中国籍人士', nameEn: 'Chinese citizen of foreign origin' },
 ]);
+/** A GB 3304 ethnicity code: `01`…`56`, `97`, `98`. */
 export type EthnicityCode = (typeof ETHNICITY_CODES)[number]['code'];
 
-/** Marital status (婚姻状况), GB/T 2261.2. */
+/**
+ * Marital status (婚姻状况), GB/T 2261.2.
+ *
+ * @example
+ * findCode(MARITAL_STATUS_CODES, '40')?.name; // '离婚'
+ */
 export const MARITAL_STATUS_CODES = table([
   { code: '10', name: '未婚', nameEn: 'Single' },
   { code: '20', name: '已婚', nameEn: 'Married' },
@@ -135,9 +159,15 @@ export const MARITAL_STATUS_CODES = table([
   { code: '40', name: '离婚', nameEn: 'Divorced' },
   { code: '90', name: '未说明的婚姻状况', nameEn: 'Unspecified' },
 ]);
+/** A GB/T 2261.2 marital status code. */
 export type MaritalStatusCode = (typeof MARITAL_STATUS_CODES)[number]['code'];
 
-/** Card channel (用卡/发卡渠道). */
+/**
+ * Card channel (用卡/发卡渠道).
+ *
+ * @example
+ * findCode(CARD_CHANNEL_CODES, '0402')?.name; // '小程序'
+ */
 export const CARD_CHANNEL_CODES = table([
   { code: '0100', name: '人工窗口', nameEn: 'Staffed counter' },
   { code: '0200', name: '自助机', nameEn: 'Self-service kiosk' },
@@ -147,32 +177,54 @@ export const CARD_CHANNEL_CODES = table([
   { code: '0403', name: 'APP', nameEn: 'Mobile app', assumed: true },
   { code: '0500', name: '批量', nameEn: 'Batch', assumed: true },
 ]);
+/** A card channel code. */
 export type CardChannelCode = (typeof CARD_CHANNEL_CODES)[number]['code'];
 
-/** Terminal type (channelcode in `ehc.ehealthcode.verify`). */
+/**
+ * Terminal type (channelcode in `ehc.ehealthcode.verify`).
+ *
+ * @example
+ * findCode(TERMINAL_TYPE_CODES, '02')?.nameEn; // 'Self-service kiosk'
+ */
 export const TERMINAL_TYPE_CODES = table([
   { code: '01', name: '人工窗口', nameEn: 'Staffed counter' },
   { code: '02', name: '自助机', nameEn: 'Self-service kiosk' },
   { code: '99', name: '其他', nameEn: 'Other' },
 ]);
+/** A terminal type code. */
 export type TerminalTypeCode = (typeof TERMINAL_TYPE_CODES)[number]['code'];
 
-/** Cost type (用卡费别). */
+/**
+ * Cost type (用卡费别).
+ *
+ * @example
+ * findCode(COST_TYPE_CODES, '0200')?.name; // '医保'
+ */
 export const COST_TYPE_CODES = table([
   { code: '0000', name: '其他', nameEn: 'Other' },
   { code: '0100', name: '自费', nameEn: 'Self-pay' },
   { code: '0200', name: '医保', nameEn: 'Medical insurance' },
   { code: '0300', name: '公费', nameEn: 'Public funding' },
 ]);
+/** A cost type code. */
 export type CostTypeCode = (typeof COST_TYPE_CODES)[number]['code'];
 
-/** Card type in card-use reports. */
+/**
+ * Card type in card-use reports.
+ *
+ * @example
+ * findCode(CARD_TYPE_CODES, '11')?.name; // '电子健康卡'
+ */
 export const CARD_TYPE_CODES = table([{ code: '11', name: '电子健康卡', nameEn: 'Electronic health card' }]);
+/** A card type code (`11`). */
 export type CardTypeCode = (typeof CARD_TYPE_CODES)[number]['code'];
 
 /**
  * Scene / treatment step (用卡环节, medstepcode): six digits for a step, seven for a sub-step
  * (the step's code plus one digit). The national default; extend per province.
+ *
+ * @example
+ * findCode(SCENE_CODES, '0101051')?.name; // '门诊缴费'
  */
 export const SCENE_CODES: CodeTable = table([
   { code: '010101', name: '挂号', nameEn: 'Registration' },
@@ -200,6 +252,9 @@ export const SCENE_CODES: CodeTable = table([
 /**
  * Province-level divisions of GB/T 2260 (the first two digits of every region code).
  * 81 and 82 are Hong Kong and Macao.
+ *
+ * @example
+ * findCode(PROVINCE_CODES, '370000')?.name; // '山东省'
  */
 export const PROVINCE_CODES: CodeTable = table([
   { code: '110000', name: '北京市', nameEn: 'Beijing' },

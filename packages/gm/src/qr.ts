@@ -29,10 +29,21 @@
 
 import { isValidRegionCode } from './codes.js';
 
-/** The type field (field 2) of each kind of code. */
+/**
+ * The type field (field 2) of each kind of code.
+ *
+ * @example
+ * QR_CODE_TYPES.dynamic; // '0'
+ */
 export const QR_CODE_TYPES = Object.freeze({ dynamic: '0', static: '1', temporary: '9' } as const);
 
-/** Length of the longest valid text: a signed dynamic code with the longest node code. */
+/**
+ * Length of the longest valid text: a signed dynamic code with the longest node code. Longer
+ * input is rejected (`TOO_LONG`) before it is split.
+ *
+ * @example
+ * MAX_QR_TEXT_LENGTH; // 244
+ */
 export const MAX_QR_TEXT_LENGTH = 64 + 1 + 1 + 1 + 32 + 1 + 15 + 1 + 128;
 
 /** Why a QR text was rejected. */

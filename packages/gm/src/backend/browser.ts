@@ -24,7 +24,7 @@ function createSm4(key: Uint8Array): Sm4KeyedCipher {
  * The pure-TypeScript backend.
  *
  * @example
- * import { backend } from '@ehc/gm/src/backend/browser.js';
+ * import { backend } from './backend/browser.js'; // what `#backend` is in a browser build
  * backend.sm3(new Uint8Array()); // 32-byte digest of the empty message
  */
 export const backend: GmBackend = {

@@ -117,7 +117,7 @@ function createSm4(key: Uint8Array): Sm4KeyedCipher {
  * The OpenSSL backend.
  *
  * @example
- * import { backend } from '@ehc/gm/src/backend/node.js';
+ * import { backend } from './backend/node.js'; // what `#backend` is in Node
  * backend.sm3(new Uint8Array()); // 32-byte digest of the empty message
  */
 export const backend: GmBackend = {

@@ -29,8 +29,19 @@ for (let j = 0; j < 64; j++) {
   T_ROTATED[j] = n === 0 ? t : (t << n) | (t >>> (32 - n));
 }
 
-/** SM3 processes 512-bit blocks (§5.2) and outputs 256 bits (§5.4). */
+/**
+ * SM3 processes 512-bit blocks (§5.2); HMAC-SM3 pads keys to this size.
+ *
+ * @example
+ * SM3_BLOCK_BYTES; // 64
+ */
 export const SM3_BLOCK_BYTES = 64;
+/**
+ * SM3 digest size, 256 bits (§5.4).
+ *
+ * @example
+ * sm3Pure(new Uint8Array()).length === SM3_DIGEST_BYTES; // true
+ */
 export const SM3_DIGEST_BYTES = 32;
 
 /** §5.3.2 message expansion W_0..W_67 (W'_j = W_j ^ W_j+4 is computed inline). Reused between blocks. */

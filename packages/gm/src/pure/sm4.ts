@@ -10,8 +10,19 @@
  * @module
  */
 
-/** SM4 block and key size in bytes (§5.1, §5.2). */
+/**
+ * SM4 block size in bytes (§5.1).
+ *
+ * @example
+ * SM4_BLOCK_BYTES; // 16
+ */
 export const SM4_BLOCK_BYTES = 16;
+/**
+ * SM4 key size in bytes (§5.2).
+ *
+ * @example
+ * SM4_KEY_BYTES; // 16
+ */
 export const SM4_KEY_BYTES = 16;
 
 /** §6.2.1 S-box (Sbox), row-major, as hex so the table reads like the standard's. */
@@ -25,7 +36,12 @@ const SBOX_HEX =
   '8d1baf92bbddbc7f11d95c411f105ad80ac13188a5cd7bbd2d74d012b8e5b4b0' +
   '8969974a0c96777e65b9f109c56ec68418f07dec3adc4d2079ee5f3ed7cb3948';
 
-/** The S-box as bytes (exported for the permutation test). */
+/**
+ * The S-box as bytes (exported for the permutation test).
+ *
+ * @example
+ * SM4_SBOX[0]; // 0xd6
+ */
 export const SM4_SBOX: Uint8Array = (() => {
   const box = new Uint8Array(256);
   for (let i = 0; i < 256; i++) box[i] = Number.parseInt(SBOX_HEX.slice(2 * i, 2 * i + 2), 16);
