@@ -49,6 +49,7 @@ export {
   type StaticQrCode,
   type TemporaryQrCode,
 } from './qr.js';
+export * from './sm2/index.js';
 export { hmacSm3, sm3 } from './sm3.js';
 export {
   createSm4Cipher,
@@ -63,4 +64,3 @@ export {
   sm4EncryptEcb,
 } from './sm4.js';
 export { decryptValidity, encryptValidity, ValidityError, type ValidityProblem } from './validity.js';
-// SM2 (maintained separately): export * from './sm2/index.js';
