@@ -10,9 +10,30 @@ const wasmEngine = createWasmEngine();
 const wasm = wasmEngine.wasm;
 
 const scalar = fc.bigInt({ min: 1n, max: N - 1n });
+/** Limbs at the edges of the carry chains: 0, 1, 2³¹ and 2³² − 1 mixed with random ones. */
+const edgyLimbs = fc
+  .array(
+    fc.oneof(fc.constantFrom(0n, 1n, 0x80000000n, 0xffffffffn), fc.bigInt({ min: 0n, max: 0xffffffffn })),
+    {
+      minLength: 8,
+      maxLength: 8,
+    },
+  )
+  .map((limbs) => limbs.reduce((acc, limb) => (acc << 32n) | limb, 0n) % P);
 const fieldElement = fc.oneof(
   fc.bigInt({ min: 0n, max: P - 1n }),
-  fc.constantFrom(0n, 1n, 2n, P - 1n, P - 2n, 1n << 255n, (1n << 224n) - 1n),
+  edgyLimbs,
+  fc.constantFrom(
+    0n,
+    1n,
+    2n,
+    P - 1n,
+    P - 2n,
+    1n << 255n,
+    (1n << 224n) - 1n,
+    P - (1n << 64n),
+    P - (1n << 96n),
+  ),
 );
 /** Scalars whose signed digits hit the table edges: ±128 (w = 8), ±64 (w = 7), carries. */
 const edgeScalars = [
@@ -70,7 +91,7 @@ function powMod(base: bigint, exponent: bigint): bigint {
   return result;
 }
 
-describe('WebAssembly field arithmetic mod p', () => {
+describe('WebAssembly field arithmetic mod p (Solinas reduction)', () => {
   it('multiplies, squares, adds and subtracts like BigInt', () => {
     fc.assert(
       fc.property(fieldElement, fieldElement, (a, b) => {

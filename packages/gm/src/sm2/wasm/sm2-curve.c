@@ -8,10 +8,12 @@
  * Curve: GB/T 32918.5-2017 recommended parameters, y^2 = x^3 - 3x + b over F_p with
  * p = 2^256 - 2^224 - 2^96 + 2^64 - 1.
  *
- * Representation: a field element is eight 32-bit little-endian limbs in Montgomery form
- * (x * 2^256 mod p), always fully reduced. Products use 64-bit wasm multiplies. Because
- * p = -1 mod 2^32, the Montgomery factor -p^-1 mod 2^32 is 1, so each reduction step's
- * multiplier is simply the low limb.
+ * Representation: a field element is eight 32-bit little-endian limbs, always fully reduced.
+ * Products are schoolbook with 64-bit wasm multiplies (squares compute each cross product once)
+ * into 16 limbs, reduced without multiplications by p's special form: each high limb c_i,
+ * i = 8..15, is replaced by c_i * (2^(32 i) mod p), whose limbs are small signed integers
+ * derived from 2^256 = 2^224 + 2^96 - 2^64 + 1 (mod p) (the "Solinas" reduction, as for
+ * NIST P-256).
  *
  * Points: Jacobian (X/Z^2, Y/Z^3), Z = 0 is the point at infinity; tables hold affine points
  * so that additions into an accumulator are mixed (7M + 4S).
@@ -36,6 +38,7 @@ typedef uint8_t u8;
 typedef uint32_t u32;
 typedef uint64_t u64;
 typedef int32_t i32;
+typedef int64_t i64;
 
 #define EXPORT(name) __attribute__((export_name(name)))
 #define LIMBS 8
@@ -67,13 +70,7 @@ static const fe FE_P = {{0xFFFFFFFF, 0xFFFFFFFF, 0x00000000, 0xFFFFFFFF, 0xFFFFF
                          0xFFFFFFFE}};
 static const fe SC_N = {{0x39D54123, 0x53BBF409, 0x21C6052B, 0x7203DF6B, 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF,
                          0xFFFFFFFE}};
-/* 2^256 mod p: 1 in Montgomery form */
-static const fe FE_ONE = {{0x00000001, 0x00000000, 0xFFFFFFFF, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
-                           0x00000001}};
-/* 2^512 mod p: converts into Montgomery form */
-static const fe FE_R2 = {{0x00000003, 0x00000002, 0xFFFFFFFF, 0x00000002, 0x00000001, 0x00000001, 0x00000002,
-                          0x00000004}};
-static const fe FE_PLAIN_ONE = {{1, 0, 0, 0, 0, 0, 0, 0}};
+static const fe FE_ONE = {{1, 0, 0, 0, 0, 0, 0, 0}};
 static const u8 G_BYTES[64] = {
     0x32, 0xC4, 0xAE, 0x2C, 0x1F, 0x19, 0x81, 0x19, 0x5F, 0x99, 0x04, 0x46, 0x6A, 0x39, 0xC9, 0x94,
     0x8F, 0xE3, 0x0B, 0xBF, 0xF2, 0x66, 0x0B, 0xE1, 0x71, 0x5A, 0x45, 0x89, 0x33, 0x4C, 0x74, 0xC7,
@@ -125,36 +122,91 @@ static void fe_sub(fe *r, const fe *a, const fe *b) {
   }
 }
 
-/* Montgomery product a * b * 2^-256 mod p (CIOS) */
-static void fe_mul(fe *r, const fe *a, const fe *b) {
-  u32 t[LIMBS + 2] = {0};
-  for (int i = 0; i < LIMBS; i++) {
-    u64 c = 0;
-    u32 bi = b->v[i];
-    for (int j = 0; j < LIMBS; j++) {
-      c += (u64)a->v[j] * bi + t[j];
-      t[j] = (u32)c;
-      c >>= 32;
-    }
-    c += t[LIMBS];
-    t[LIMBS] = (u32)c;
-    t[LIMBS + 1] = (u32)(c >> 32);
-    u32 m = t[0]; /* -p^-1 mod 2^32 = 1 */
-    c = (u64)m * FE_P.v[0] + t[0];
-    c >>= 32;
-    for (int j = 1; j < LIMBS; j++) {
-      c += (u64)m * FE_P.v[j] + t[j];
-      t[j - 1] = (u32)c;
-      c >>= 32;
-    }
-    c += t[LIMBS];
-    t[LIMBS - 1] = (u32)c;
-    t[LIMBS] = t[LIMBS + 1] + (u32)(c >> 32);
+/*
+ * t (16 limbs, < p^2) mod p. Row i of the coefficients below is 2^(32 i) mod p for
+ * i = 8..15 as small signed multiples of 2^(32 j), j = 0..7 (derived by repeatedly applying
+ * 2^256 = 2^224 + 2^96 - 2^64 + 1); each column sum stays below 2^37 in absolute value.
+ * After the first carry pass the value is L + c 2^256 with c in [-1, 14]; folding c back in
+ * twice leaves no carry (c' is 0 or +-1 after the first fold, and the second cannot overflow),
+ * and the result, below 2^256 < 2p, needs one conditional subtraction.
+ */
+static void fe_reduce_wide(fe *r, const u32 *t) {
+  i64 a[8];
+  const i64 t8 = t[8], t9 = t[9], t10 = t[10], t11 = t[11], t12 = t[12], t13 = t[13], t14 = t[14], t15 = t[15];
+  a[0] = (i64)t[0] + t8 + t9 + t10 + t11 + t12 + 2 * t13 + 2 * t14 + 2 * t15;
+  a[1] = (i64)t[1] + t9 + t10 + t11 + t12 + t13 + 2 * t14 + 2 * t15;
+  a[2] = (i64)t[2] - t8 - t9 - t13 - t14;
+  a[3] = (i64)t[3] + t8 + t11 + t12 + 2 * t13 + t14 + t15;
+  a[4] = (i64)t[4] + t9 + t12 + t13 + 2 * t14 + t15;
+  a[5] = (i64)t[5] + t10 + t13 + t14 + 2 * t15;
+  a[6] = (i64)t[6] + t11 + t14 + t15;
+  a[7] = (i64)t[7] + t8 + t9 + t10 + t11 + 2 * t12 + 2 * t13 + 2 * t14 + 3 * t15;
+  u32 w[8];
+  i64 carry = 0;
+  for (int j = 0; j < 8; j++) {
+    a[j] += carry;
+    w[j] = (u32)a[j];
+    carry = a[j] >> 32; /* arithmetic shift: carries may be negative */
   }
-  fe_reduce_once(r, t, t[LIMBS]);
+  for (int round = 0; round < 2; round++) {
+    i64 fold = carry; /* fold * 2^256 = fold * (2^224 + 2^96 - 2^64 + 1) */
+    carry = 0;
+    for (int j = 0; j < 8; j++) {
+      i64 x = (i64)w[j] + carry;
+      if (j == 0 || j == 3 || j == 7) x += fold;
+      if (j == 2) x -= fold;
+      w[j] = (u32)x;
+      carry = x >> 32;
+    }
+  }
+  fe_reduce_once(r, w, 0);
 }
 
-static void fe_sqr(fe *r, const fe *a) { fe_mul(r, a, a); }
+static void fe_mul(fe *r, const fe *a, const fe *b) {
+  u32 t[16] = {0};
+  for (int i = 0; i < LIMBS; i++) {
+    u64 c = 0;
+    for (int j = 0; j < LIMBS; j++) {
+      c += (u64)a->v[i] * b->v[j] + t[i + j];
+      t[i + j] = (u32)c;
+      c >>= 32;
+    }
+    t[i + LIMBS] = (u32)c;
+  }
+  fe_reduce_wide(r, t);
+}
+
+static void fe_sqr(fe *r, const fe *a) {
+  u32 t[16] = {0};
+  /* off-diagonal products once */
+  for (int i = 0; i < LIMBS; i++) {
+    u64 c = 0;
+    for (int j = i + 1; j < LIMBS; j++) {
+      c += (u64)a->v[i] * a->v[j] + t[i + j];
+      t[i + j] = (u32)c;
+      c >>= 32;
+    }
+    t[i + LIMBS] = (u32)c;
+  }
+  /* double, then add the squares */
+  u32 top = 0;
+  for (int k = 0; k < 16; k++) {
+    u32 v = t[k];
+    t[k] = (v << 1) | top;
+    top = v >> 31;
+  }
+  u64 c = 0;
+  for (int i = 0; i < LIMBS; i++) {
+    u64 sq = (u64)a->v[i] * a->v[i];
+    c += (u64)t[2 * i] + (u32)sq;
+    t[2 * i] = (u32)c;
+    c >>= 32;
+    c += (u64)t[2 * i + 1] + (u32)(sq >> 32);
+    t[2 * i + 1] = (u32)c;
+    c >>= 32;
+  }
+  fe_reduce_wide(r, t);
+}
 
 static void fe_sqr_n(fe *r, const fe *a, int n) {
   fe_sqr(r, a);
@@ -238,18 +290,10 @@ static void limbs_to_be(u8 *b, const u32 *v) {
   }
 }
 
-/* bytes (value < p) -> Montgomery form */
-static void fe_from_be(fe *r, const u8 *b) {
-  fe t;
-  limbs_from_be(t.v, b);
-  fe_mul(r, &t, &FE_R2);
-}
+/* bytes (value < p, which the callers guarantee) <-> field element */
+static void fe_from_be(fe *r, const u8 *b) { limbs_from_be(r->v, b); }
 
-static void fe_to_be(u8 *b, const fe *a) {
-  fe t;
-  fe_mul(&t, a, &FE_PLAIN_ONE);
-  limbs_to_be(b, t.v);
-}
+static void fe_to_be(u8 *b, const fe *a) { limbs_to_be(b, a->v); }
 
 /* --------------------------------------------------------------------------------------- */
 /* group arithmetic (a = -3) */
