@@ -9,7 +9,7 @@
 
 import { invert, mod } from '@noble/curves/abstract/modular.js';
 import { type WeierstrassPoint, weierstrass } from '@noble/curves/abstract/weierstrass.js';
-import { bytesToHex } from '../bytes.js';
+import { bytesToHex, hexToBytes } from '../bytes.js';
 
 /**
  * The SM2 recommended 256-bit prime curve y² = x³ + ax + b over F_p, as published in
@@ -66,13 +66,9 @@ export function bytesToBigInt(bytes: Uint8Array): bigint {
 
 /** `x` (0 ≤ x < 2²⁵⁶) as 32 big-endian bytes. */
 export function bigIntToBytes32(x: bigint): Uint8Array {
-  const out = new Uint8Array(SCALAR_BYTES);
-  let v = x;
-  for (let i = SCALAR_BYTES - 1; i >= 0; i--) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-  return out;
+  const hex = x.toString(16);
+  if (x < 0n || hex.length > 64) throw new RangeError('value does not fit in 32 bytes');
+  return hexToBytes(hex.padStart(64, '0'));
 }
 
 /** Fills `length` bytes from the platform CSPRNG (`globalThis.crypto.getRandomValues`). */
