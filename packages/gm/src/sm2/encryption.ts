@@ -22,16 +22,31 @@ import {
   type Sm2PreparedPublicKey,
 } from './signature.js';
 
-/** Ciphertext layouts: C1 ‖ C3 ‖ C2 (default), C1 ‖ C2 ‖ C3, or GM/T 0009 DER (OpenSSL's). */
+/**
+ * Ciphertext layouts: C1 ‖ C3 ‖ C2 (default), C1 ‖ C2 ‖ C3, or GM/T 0009 DER (OpenSSL's).
+ *
+ * @example
+ * const format: Sm2CiphertextFormat = 'der'; // for `openssl pkeyutl -decrypt`
+ */
 export type Sm2CiphertextFormat = 'c1c3c2' | 'c1c2c3' | 'der';
 
-/** Options of {@link sm2Encrypt} and {@link sm2Decrypt}. */
+/**
+ * Options of {@link sm2Encrypt} and {@link sm2Decrypt}.
+ *
+ * @example
+ * sm2Decrypt(privateKey, legacyCiphertext, { format: 'c1c2c3' } satisfies Sm2EncryptionOptions);
+ */
 export interface Sm2EncryptionOptions {
   /** Ciphertext layout; default `'c1c3c2'`. */
   readonly format?: Sm2CiphertextFormat;
 }
 
-/** Why a ciphertext did not decrypt. */
+/**
+ * Why a ciphertext did not decrypt.
+ *
+ * @example
+ * const code: Sm2DecryptionErrorCode = 'C3_MISMATCH';
+ */
 export type Sm2DecryptionErrorCode = 'C1_NOT_ON_CURVE' | 'KDF_ALL_ZERO' | 'C3_MISMATCH';
 
 /**

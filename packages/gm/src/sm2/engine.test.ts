@@ -4,7 +4,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bigIntToBytes32, bytesToBigInt, N, P, Sm2Point } from './curve.js';
 import { jsEngine } from './engine-js.js';
-import { createWasmEngine, createWasmEngineAsync, wasmPointInternals } from './engine-wasm.js';
+import {
+  createWasmEngine,
+  createWasmEngineAsync,
+  MAX_PREPARED_TABLES,
+  wasmPointInternals,
+} from './engine-wasm.js';
+
+/** Fewer property runs under `npm run test:fast`. */
+const runs = (n: number) => (process.env['EHC_SKIP_SLOW'] === '1' ? Math.ceil(n / 5) : n);
 
 const wasmEngine = createWasmEngine();
 const wasm = wasmEngine.wasm;
@@ -100,7 +108,7 @@ describe('WebAssembly field arithmetic mod p (Solinas reduction)', () => {
         expect(fieldOp(2, a, b)).toBe(mod(a - b));
         expect(fieldOp(4, a, b)).toBe(mod(a * a));
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 
@@ -110,7 +118,7 @@ describe('WebAssembly field arithmetic mod p (Solinas reduction)', () => {
         fc.pre(a !== 0n);
         expect(fieldOp(3, a, 0n)).toBe(powMod(a, P - 2n));
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 });
@@ -122,7 +130,7 @@ describe('WebAssembly [k]G', () => {
       fc.property(scalar, (k) => {
         expect(wasmEngine.mulBase(k)).toEqual(Sm2Point.BASE.multiply(k).toAffine());
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 
@@ -154,7 +162,7 @@ describe('WebAssembly [s]G + [t]P', () => {
         expect(wasm.linearCombination(prepared.table, prepared.xy, sBytes, tBytes)).toEqual(expected);
         expect(wasm.linearCombination(0, cold.xy, sBytes, tBytes)).toEqual(expected);
       }),
-      { numRuns: 60 },
+      { numRuns: runs(60) },
     );
   });
 
@@ -219,7 +227,7 @@ describe('WebAssembly verification core', () => {
         valid.set(bigIntToBytes32((s + N) % N), 32);
         expect(pointWasm.verify(valid, eBytes)).toBe((s + N) % N !== 0n);
       }),
-      { numRuns: 100 },
+      { numRuns: runs(100) },
     );
   });
 
@@ -252,6 +260,33 @@ describe('WebAssembly verification core', () => {
       expect(engine.publicPoint(px, py, false).verify(rs, bigIntToBytes32(e))).toBe(true);
       expect(engine.publicPoint(px, py, false).verify(rs, bigIntToBytes32((e + 1n) % N))).toBe(false);
     }
+  });
+});
+
+describe('WebAssembly table heap', () => {
+  it('reuses freed blocks and verifies on the cold path beyond the cap on live tables', () => {
+    const engine = createWasmEngine();
+    const block = engine.wasm.exports.table_alloc();
+    engine.wasm.exports.table_free(block);
+    expect(engine.wasm.exports.table_alloc()).toBe(block);
+    engine.wasm.exports.table_free(block);
+
+    const d = 0x1234n;
+    const { x, y } = Sm2Point.BASE.multiply(d).toAffine();
+    const points = Array.from({ length: MAX_PREPARED_TABLES + 2 }, () => engine.publicPoint(x, y, true));
+    const tables = points.map((point) => wasmPointInternals(point)!.table);
+    expect(new Set(tables.slice(0, MAX_PREPARED_TABLES)).size).toBe(MAX_PREPARED_TABLES);
+    expect(tables.slice(MAX_PREPARED_TABLES)).toEqual([0, 0]);
+    // A valid signature verifies with a table (the first key) and without (the last).
+    const k = 77n;
+    const e = 99n;
+    const r = (e + Sm2Point.BASE.multiply(k).x) % N;
+    const s = ((((k - r * d) % N) + N) * modInverse(d + 1n)) % N;
+    const rs = new Uint8Array(64);
+    rs.set(bigIntToBytes32(r), 0);
+    rs.set(bigIntToBytes32(s), 32);
+    expect(points[0]!.verify(rs, bigIntToBytes32(e))).toBe(true);
+    expect(points.at(-1)!.verify(rs, bigIntToBytes32(e))).toBe(true);
   });
 });
 

@@ -11,14 +11,34 @@ import { bytesToHex, hexToBytes } from '../bytes.js';
 import { bigIntToBytes32, bytesToBigInt, N, randomScalar, Sm2Point } from './curve.js';
 import { getEngine } from './engine.js';
 
-/** Bytes of a private key. */
+/**
+ * Bytes of a private key.
+ *
+ * @example
+ * privateKey.length === SM2_PRIVATE_KEY_BYTES; // 32
+ */
 export const SM2_PRIVATE_KEY_BYTES = 32;
-/** Bytes of an uncompressed public key, 04 ‖ x ‖ y. */
+/**
+ * Bytes of an uncompressed public key, 04 ‖ x ‖ y.
+ *
+ * @example
+ * sm2GetPublicKey(privateKey).length === SM2_PUBLIC_KEY_BYTES; // 65
+ */
 export const SM2_PUBLIC_KEY_BYTES = 65;
-/** Bytes of a compressed public key, 02/03 ‖ x. */
+/**
+ * Bytes of a compressed public key, 02/03 ‖ x.
+ *
+ * @example
+ * sm2GetPublicKey(privateKey, true).length === SM2_COMPRESSED_PUBLIC_KEY_BYTES; // 33
+ */
 export const SM2_COMPRESSED_PUBLIC_KEY_BYTES = 33;
 
-/** A private key and its uncompressed public key. */
+/**
+ * A private key and its uncompressed public key.
+ *
+ * @example
+ * const { privateKey, publicKey }: Sm2KeyPair = sm2GenerateKeyPair();
+ */
 export interface Sm2KeyPair {
   /** 32 bytes, d ∈ [1, n − 2]. */
   readonly privateKey: Uint8Array;

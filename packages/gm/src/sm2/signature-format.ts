@@ -10,10 +10,20 @@ import { ensureBytes } from '../assert.js';
 import { bigIntToBytes32, bytesToBigInt } from './curve.js';
 import { derSequence, derUnsignedInteger, readTopLevelSequence } from './der.js';
 
-/** Bytes of a raw signature r ‖ s. */
+/**
+ * Bytes of a raw signature r ‖ s.
+ *
+ * @example
+ * sm2Sign(privateKey, message).length === SM2_SIGNATURE_BYTES; // 64
+ */
 export const SM2_SIGNATURE_BYTES = 64;
 
-/** Signature encodings: raw r ‖ s, or DER. */
+/**
+ * Signature encodings: raw r ‖ s, or DER.
+ *
+ * @example
+ * const format: Sm2SignatureFormat = 'der'; // what OpenSSL reads and writes
+ */
 export type Sm2SignatureFormat = 'raw' | 'der';
 
 const TWO_256 = 1n << 256n;

@@ -30,10 +30,20 @@ import {
  */
 export const SM2_DEFAULT_USER_ID = '1234567812345678';
 
-/** A user ID: a string (encoded as UTF-8) or bytes. */
+/**
+ * A user ID: a string (encoded as UTF-8) or bytes.
+ *
+ * @example
+ * const userId: Sm2UserId = 'ALICE123@YAHOO.COM';
+ */
 export type Sm2UserId = string | Uint8Array;
 
-/** Options of {@link sm2Sign}. */
+/**
+ * Options of {@link sm2Sign}.
+ *
+ * @example
+ * const options: Sm2SignOptions = { userId: '370100', format: 'der' };
+ */
 export interface Sm2SignOptions {
   /** The signer's ID_A; default {@link SM2_DEFAULT_USER_ID}. */
   readonly userId?: Sm2UserId;
@@ -41,7 +51,12 @@ export interface Sm2SignOptions {
   readonly format?: Sm2SignatureFormat;
 }
 
-/** Options of {@link sm2Verify}. */
+/**
+ * Options of {@link sm2Verify}.
+ *
+ * @example
+ * const options: Sm2VerifyOptions = { userId: '370100', format: 'raw' };
+ */
 export interface Sm2VerifyOptions {
   /** The signer's ID_A; default {@link SM2_DEFAULT_USER_ID}. */
   readonly userId?: Sm2UserId;
@@ -104,6 +119,10 @@ function computeE(za: Uint8Array, message: Uint8Array): Uint8Array {
 /**
  * A public key decoded, validated and prepared for fast repeated verification: the engine's
  * precomputed tables and Z_A for one user ID are cached. Create with {@link sm2PreparePublicKey}.
+ *
+ * @example
+ * const key: Sm2PreparedPublicKey = sm2PreparePublicKey(publicKey);
+ * key.publicKey; // the 65-byte uncompressed form
  */
 export interface Sm2PreparedPublicKey {
   /** The public key, 65 bytes 04 ‖ x ‖ y. */
@@ -118,6 +137,10 @@ export interface Sm2PreparedPublicKey {
  * A private key prepared for repeated signing: its public key, Z_A for one user ID and
  * (1 + d)⁻¹ mod n are cached. Create with {@link sm2PreparePrivateKey}. The secret stays in a
  * private field, out of `JSON.stringify` and console output.
+ *
+ * @example
+ * const key: Sm2PreparedPrivateKey = sm2PreparePrivateKey(privateKey);
+ * sm2Verify(key.publicKey, message, sm2Sign(key, message)); // true
  */
 export interface Sm2PreparedPrivateKey {
   /** The matching public key, 65 bytes 04 ‖ x ‖ y. */
