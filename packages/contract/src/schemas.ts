@@ -1,5 +1,5 @@
 /** TypeBox schemas shared by the server's routes, the CLI and the web app. */
-import { Type, type Static } from 'typebox';
+import { type Static, Type } from 'typebox';
 
 /** Body of every error response: `{ error: { code, message, details } }`. */
 export const ErrorResponse = Type.Object(

@@ -1,9 +1,13 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from './app.js';
+import { loadConfig } from './config.js';
 import { AppError } from './lib/errors.js';
-import { openNodeRuntime, type NodeRuntime } from './node-runtime.js';
+import { type NodeRuntime, openNodeRuntime } from './node-runtime.js';
 import { captureLogs } from './testing/logs.js';
 import { BACKENDS, createTestEnvironment, type TestEnvironment } from './testing/test-backends.js';
 
@@ -37,7 +41,11 @@ describe.each(BACKENDS)('HTTP app on %s', (backend) => {
     // Routes that exist only in this test, to drive the error handler.
     app.post(
       '/test/validated',
-      { schema: { body: Type.Object({ id_no: Type.String({ minLength: 18 }), age: Type.Integer({ minimum: 0 }) }) } },
+      {
+        schema: {
+          body: Type.Object({ id_no: Type.String({ minLength: 18 }), age: Type.Integer({ minimum: 0 }) }),
+        },
+      },
       async () => ({ ok: true }),
     );
     app.get('/test/crash', async () => {
@@ -72,9 +80,17 @@ describe.each(BACKENDS)('HTTP app on %s', (backend) => {
   it('gives each response a request id, keeping a sane incoming one', async () => {
     const fresh = await app.inject({ method: 'GET', url: '/healthz' });
     expect(fresh.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
-    const kept = await app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'his-req-00012345' } });
+    const kept = await app.inject({
+      method: 'GET',
+      url: '/healthz',
+      headers: { 'x-request-id': 'his-req-00012345' },
+    });
     expect(kept.headers['x-request-id']).toBe('his-req-00012345');
-    const replaced = await app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'bad id <script>' } });
+    const replaced = await app.inject({
+      method: 'GET',
+      url: '/healthz',
+      headers: { 'x-request-id': 'bad id <script>' },
+    });
     expect(replaced.headers['x-request-id']).not.toBe('bad id <script>');
   });
 
@@ -82,9 +98,14 @@ describe.each(BACKENDS)('HTTP app on %s', (backend) => {
     const spec = await app.inject({ method: 'GET', url: '/openapi.json' });
     expect(spec.statusCode).toBe(200);
     expect(spec.json().openapi).toBe('3.1.0');
-    expect(Object.keys(spec.json().paths)).toEqual(expect.arrayContaining(['/healthz', '/readyz', '/api/admin/keys/public']));
+    expect(Object.keys(spec.json().paths)).toEqual(
+      expect.arrayContaining(['/healthz', '/readyz', '/api/admin/keys/public']),
+    );
     const docs = await app.inject({ method: 'GET', url: '/docs' });
-    const page = docs.statusCode === 302 ? await app.inject({ method: 'GET', url: docs.headers.location as string }) : docs;
+    const page =
+      docs.statusCode === 302
+        ? await app.inject({ method: 'GET', url: docs.headers.location as string })
+        : docs;
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toContain('text/html');
     expect(page.body).toContain('swagger');
@@ -107,13 +128,25 @@ describe.each(BACKENDS)('HTTP app on %s', (backend) => {
   });
 
   it('reports every validation issue with VALIDATION_FAILED', async () => {
-    const response = await app.inject({ method: 'POST', url: '/test/validated', payload: { id_no: 'short', age: -1 } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/test/validated',
+      payload: { id_no: 'short', age: -1 },
+    });
     expect(response.statusCode).toBe(400);
     const { error } = response.json();
     expect(error.code).toBe('VALIDATION_FAILED');
-    expect(error.details.issues.map((issue: { path: string }) => issue.path).sort()).toEqual(['/age', '/id_no']);
+    expect(error.details.issues.map((issue: { path: string }) => issue.path).sort()).toEqual([
+      '/age',
+      '/id_no',
+    ]);
     const missing = await app.inject({ method: 'POST', url: '/test/validated', payload: {} });
-    expect(missing.json().error.details.issues.map((issue: { path: string }) => issue.path).sort()).toEqual(['/age', '/id_no']);
+    expect(
+      missing
+        .json()
+        .error.details.issues.map((issue: { path: string }) => issue.path)
+        .sort(),
+    ).toEqual(['/age', '/id_no']);
   });
 
   it('maps malformed JSON and wrong content types to catalogued codes', async () => {
@@ -175,5 +208,26 @@ describe.each(BACKENDS)('HTTP app on %s', (backend) => {
     expect(allowed.json().publicKeyHex).toMatch(/^04[0-9a-f]{128}$/);
     expect(allowed.json().publicKeyPem).toContain('BEGIN PUBLIC KEY');
     expect(allowed.json().development).toBe(backend === 'pglite');
+  });
+
+  it('serves the built web app at / and explains when it is not built', async () => {
+    const webDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ehc-web-'));
+    fs.writeFileSync(path.join(webDir, 'index.html'), '<!doctype html><title>电子健康卡平台</title>');
+    const deps = { database: runtime.database, cipher: runtime.cipher, logger: logs.logger };
+    const withWeb = await buildApp(loadConfig({ ...environment.env, EHC_WEB_DIR: webDir }), deps);
+    const page = await withWeb.inject({ method: 'GET', url: '/' });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toContain('text/html');
+    expect(page.body).toContain('电子健康卡平台');
+    await withWeb.close();
+
+    const withoutWeb = await buildApp(
+      loadConfig({ ...environment.env, EHC_WEB_DIR: path.join(webDir, 'missing') }),
+      deps,
+    );
+    const hint = await withoutWeb.inject({ method: 'GET', url: '/' });
+    expect(hint.json().message).toContain('npm run build');
+    await withoutWeb.close();
+    fs.rmSync(webDir, { recursive: true, force: true });
   });
 });

@@ -8,14 +8,14 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { CipherMachine } from './cipher/cipher-machine.js';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import type { JobQueue } from './jobs/job-queue.js';
-import { createSystemService } from './modules/system/system.service.js';
 import { systemRoutes } from './modules/system/system.routes.js';
+import { createSystemService } from './modules/system/system.service.js';
 import { registerErrorHandling } from './plugins/error-handler.js';
 import { registerMetrics } from './plugins/metrics.js';
 import { createOperatorGuard } from './plugins/operator-auth.js';
@@ -36,7 +36,8 @@ const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web/dist/', import.meta.url
 
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: deps.logger,
+    // pino's Logger is Fastify's logger; the cast only narrows the type to what Fastify declares.
+    loggerInstance: deps.logger as FastifyBaseLogger,
     genReqId: generateRequestId,
     requestIdLogLabel: 'requestId',
     disableRequestLogging: false,
@@ -50,8 +51,16 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const metrics = registerMetrics(app);
   if (deps.jobs) {
     const jobs = deps.jobs;
-    metrics.gauge('ehc_jobs_completed_total', 'Jobs completed by this process', () => jobs.counters.completed);
-    metrics.gauge('ehc_jobs_failed_attempts_total', 'Failed job attempts in this process', () => jobs.counters.failed);
+    metrics.gauge(
+      'ehc_jobs_completed_total',
+      'Jobs completed by this process',
+      () => jobs.counters.completed,
+    );
+    metrics.gauge(
+      'ehc_jobs_failed_attempts_total',
+      'Failed job attempts in this process',
+      () => jobs.counters.failed,
+    );
   }
 
   await app.register(fastifySwagger, {
@@ -69,17 +78,26 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
         { name: 'admin', description: 'Operator endpoints (Bearer operator token)' },
       ],
       components: {
-        securitySchemes: { operatorToken: { type: 'http', scheme: 'bearer', description: 'EHC_OPERATOR_TOKEN' } },
+        securitySchemes: {
+          operatorToken: { type: 'http', scheme: 'bearer', description: 'EHC_OPERATOR_TOKEN' },
+        },
       },
     },
   });
 
   const requireOperator = createOperatorGuard(deps.operatorToken ?? config.operatorToken);
-  const systemService = createSystemService({ database: deps.database, cipher: deps.cipher, version: SERVER_VERSION });
+  const systemService = createSystemService({
+    database: deps.database,
+    cipher: deps.cipher,
+    version: SERVER_VERSION,
+  });
   await app.register(systemRoutes, { service: systemService, metrics, requireOperator });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { docExpansion: 'list', deepLinking: true },
+  });
 
   const webDir = config.webDir ?? DEFAULT_WEB_DIR;
   if (fs.existsSync(webDir)) {

@@ -17,7 +17,11 @@ describe('loadConfig', () => {
       EHC_DATABASE_URL: 'postgres://root@127.0.0.1:5432/test',
       EHC_MASTER_KEY: '0123456789ABCDEFFEDCBA9876543210',
     });
-    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://root@127.0.0.1:5432/test', poolSize: 10 });
+    expect(config.database).toEqual({
+      kind: 'postgres',
+      url: 'postgres://root@127.0.0.1:5432/test',
+      poolSize: 10,
+    });
     expect(config.masterKeyHex).toBe('0123456789abcdeffedcba9876543210');
   });
 
@@ -38,14 +42,23 @@ describe('loadConfig', () => {
     expect(caught).toBeInstanceOf(ConfigError);
     const issues = (caught as ConfigError).issues;
     expect(issues.map((issue) => issue.split(':')[0])).toEqual(
-      expect.arrayContaining(['EHC_PROT', 'EHC_PORT', 'EHC_HOST', 'EHC_LOG_LEVEL', 'EHC_MASTER_KEY', 'EHC_DATABASE_URL']),
+      expect.arrayContaining([
+        'EHC_PROT',
+        'EHC_PORT',
+        'EHC_HOST',
+        'EHC_LOG_LEVEL',
+        'EHC_MASTER_KEY',
+        'EHC_DATABASE_URL',
+      ]),
     );
     expect(issues).toHaveLength(6);
     expect((caught as Error).message).not.toContain('supersecret');
   });
 
   it('rejects a PostgreSQL URL without a master key', () => {
-    expect(() => loadConfig({ EHC_DATABASE_URL: 'postgres://root@127.0.0.1/test' })).toThrow(/EHC_MASTER_KEY: required/);
+    expect(() => loadConfig({ EHC_DATABASE_URL: 'postgres://root@127.0.0.1/test' })).toThrow(
+      /EHC_MASTER_KEY: required/,
+    );
   });
 
   it('ignores tooling keys such as EHC_TEST_DATABASE_URL', () => {

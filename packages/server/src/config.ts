@@ -100,7 +100,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const url = read('EHC_DATABASE_URL');
   const poolSize = parseInteger(read('EHC_DATABASE_POOL_SIZE') ?? '10');
   if (poolSize === undefined || poolSize < 1 || poolSize > 500) {
-    issues.push(`EHC_DATABASE_POOL_SIZE: must be an integer from 1 to 500, got "${read('EHC_DATABASE_POOL_SIZE')}"`);
+    issues.push(
+      `EHC_DATABASE_POOL_SIZE: must be an integer from 1 to 500, got "${read('EHC_DATABASE_POOL_SIZE')}"`,
+    );
   }
   if (url !== undefined) {
     if (!isPostgresUrl(url)) {

@@ -22,7 +22,9 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const server = await startServer(config, logger, (line) => process.stdout.write(`${line}\n`)).catch(
     (error: unknown) => {
-      process.stderr.write(`ehc: cannot start: ${isAppError(error) ? error.message : (error as Error).message}\n`);
+      process.stderr.write(
+        `ehc: cannot start: ${isAppError(error) ? error.message : (error as Error).message}\n`,
+      );
       process.exit(1);
     },
   );

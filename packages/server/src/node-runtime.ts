@@ -8,8 +8,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { SoftwareCipherMachine } from './cipher/software-cipher-machine.js';
 import { openCipherMachine } from './cipher/keys.service.js';
+import type { SoftwareCipherMachine } from './cipher/software-cipher-machine.js';
 import type { Config } from './config.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { getMigrationStatus, migrateToLatest } from './db/migrate.js';
@@ -35,7 +35,8 @@ export async function openNodeRuntime(
 ): Promise<NodeRuntime> {
   const database = await openDatabase(config.database, {
     command: options.command,
-    onIdleConnectionError: (error) => options.logger?.warn({ err: error }, 'an idle database connection was lost'),
+    onIdleConnectionError: (error) =>
+      options.logger?.warn({ err: error }, 'an idle database connection was lost'),
   });
   try {
     let migrationsApplied: string[] = [];
@@ -71,7 +72,10 @@ export async function openNodeRuntime(
  * EHC_OPERATOR_TOKEN, or on the embedded database a token generated into the data directory
  * (readable by this user only) so the CLI on the same machine can reach the admin API.
  */
-export function resolveOperatorToken(config: Config): { token: string | undefined; file: string | undefined } {
+export function resolveOperatorToken(config: Config): {
+  token: string | undefined;
+  file: string | undefined;
+} {
   if (config.operatorToken) return { token: config.operatorToken, file: undefined };
   if (config.database.kind === 'postgres') return { token: undefined, file: undefined };
   const file = path.join(config.dataDir, OPERATOR_TOKEN_FILE);

@@ -16,7 +16,11 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, logger: Logger, print: (line: string) => void): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  logger: Logger,
+  print: (line: string) => void,
+): Promise<RunningServer> {
   const runtime = await openNodeRuntime(config, { command: 'ehc serve', logger });
   let jobs: JobQueue | undefined;
   let app: FastifyInstance | undefined;
@@ -44,7 +48,8 @@ export async function startServer(config: Config, logger: Logger, print: (line: 
   runtime.database.lock?.update({ url });
 
   print(`EHC ${describeDatabase(config.database)}`);
-  if (runtime.migrationsApplied.length > 0) print(`applied migrations: ${runtime.migrationsApplied.join(', ')}`);
+  if (runtime.migrationsApplied.length > 0)
+    print(`applied migrations: ${runtime.migrationsApplied.join(', ')}`);
   if (runtime.cipher.development) {
     print(
       `${runtime.createdDevelopmentKeys ? 'created ' : ''}DEVELOPMENT KEYS in ${config.dataDir}: for trying the platform only, never for real cards. ` +

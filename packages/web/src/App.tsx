@@ -55,7 +55,8 @@ export function App() {
               {t('database')}: {readiness.checks.database.ok ? '✓' : '✗'}
             </li>
             <li>
-              {t('migrations')}: {readiness.checks.migrations.ok ? '✓' : '✗'} ({readiness.checks.migrations.applied})
+              {t('migrations')}: {readiness.checks.migrations.ok ? '✓' : '✗'} (
+              {readiness.checks.migrations.applied})
             </li>
             <li>
               {t('keys')}: {readiness.checks.keys.ok ? '✓' : '✗'}
@@ -72,8 +73,19 @@ export function App() {
 }
 
 const styles = {
-  page: { fontFamily: 'system-ui, "PingFang SC", "Microsoft YaHei", sans-serif', maxWidth: 720, margin: '0 auto', padding: 16 },
-  header: { display: 'flex', alignItems: 'center', justifyContent: 'space-between', gap: 12, flexWrap: 'wrap' as const },
+  page: {
+    fontFamily: 'system-ui, "PingFang SC", "Microsoft YaHei", sans-serif',
+    maxWidth: 720,
+    margin: '0 auto',
+    padding: 16,
+  },
+  header: {
+    display: 'flex',
+    alignItems: 'center',
+    justifyContent: 'space-between',
+    gap: 12,
+    flexWrap: 'wrap' as const,
+  },
   title: { fontSize: 22, margin: '12px 0' },
   h2: { fontSize: 18, margin: 0 },
   button: { padding: '6px 12px', cursor: 'pointer' },

@@ -21,7 +21,8 @@ const MESSAGES = {
   },
   en: {
     title: 'Electronic Health Card Platform',
-    subtitle: 'One card, one code for every resident: issuance, verification, cross-region trust and services.',
+    subtitle:
+      'One card, one code for every resident: issuance, verification, cross-region trust and services.',
     status: 'Service status',
     statusReady: 'Ready',
     statusUnavailable: 'Unavailable',

@@ -33,10 +33,16 @@ describe.each(BACKENDS)('software cipher machine on %s', (backend) => {
   });
 
   it('computes the published EHC ID with an imported national security key', async () => {
-    const summary = await initialiseKeys(database.db, master, { securityKey: hexToBytes(VECTOR.securityKey) });
+    const summary = await initialiseKeys(database.db, master, {
+      securityKey: hexToBytes(VECTOR.securityKey),
+    });
     expect(summary.keys.find((key) => key.kind === 'security')?.origin).toBe('imported');
     const machine = await loadCipherMachine(database.db, master);
-    const ehcId = await machine.computeEhcId({ masterIndex: VECTOR.masterIndex, idType: VECTOR.idType, idNo: VECTOR.idNo });
+    const ehcId = await machine.computeEhcId({
+      masterIndex: VECTOR.masterIndex,
+      idType: VECTOR.idType,
+      idNo: VECTOR.idNo,
+    });
     expect(ehcId).toBe(VECTOR.ehcId);
     const masterIndex = await machine.computeMasterIndex({ idType: '01', idNo: VECTOR.idNo, name: '张三' });
     expect(masterIndex).toMatch(/^[0-9A-F]{64}$/);
@@ -51,7 +57,9 @@ describe.each(BACKENDS)('software cipher machine on %s', (backend) => {
     expect((await machine.decryptValidity(validity)).toISOString()).toBe(expiry.toISOString());
     // The text form parses as the validity field of a dynamic QR code.
     expect(parseQrText(`${VECTOR.ehcId}:0:${validity}`)).toMatchObject({ kind: 'dynamic', validity });
-    await expect(machine.decryptValidity('00'.repeat(16))).rejects.toMatchObject({ code: 'VALIDITY_INVALID' });
+    await expect(machine.decryptValidity('00'.repeat(16))).rejects.toMatchObject({
+      code: 'VALIDITY_INVALID',
+    });
   });
 
   it('signs with the node key so that the public key verifies', async () => {
@@ -88,16 +96,32 @@ describe.each(BACKENDS)('software cipher machine on %s', (backend) => {
 
   it('refuses a second initialisation, a wrong master key and an altered key row', async () => {
     await initialiseKeys(database.db, master);
-    await expect(initialiseKeys(database.db, master)).rejects.toMatchObject({ code: 'KEYS_ALREADY_INITIALISED' });
+    await expect(initialiseKeys(database.db, master)).rejects.toMatchObject({
+      code: 'KEYS_ALREADY_INITIALISED',
+    });
     const wrongMaster = { key: new Uint8Array(16).fill(7), development: false };
-    await expect(loadCipherMachine(database.db, wrongMaster)).rejects.toMatchObject({ code: 'MASTER_KEY_MISMATCH' });
+    await expect(loadCipherMachine(database.db, wrongMaster)).rejects.toMatchObject({
+      code: 'MASTER_KEY_MISMATCH',
+    });
     // Swap two wrapped keys: each is bound to its slot, so loading fails instead of mixing keys up.
-    const security = await database.db.selectFrom('cipher_keys').select('wrapped_key').where('kind', '=', 'security').executeTakeFirstOrThrow();
-    await database.db.updateTable('cipher_keys').set({ wrapped_key: security.wrapped_key }).where('kind', '=', 'protection').execute();
-    await expect(loadCipherMachine(database.db, master)).rejects.toMatchObject({ code: 'KEY_INTEGRITY_FAILED' });
+    const security = await database.db
+      .selectFrom('cipher_keys')
+      .select('wrapped_key')
+      .where('kind', '=', 'security')
+      .executeTakeFirstOrThrow();
+    await database.db
+      .updateTable('cipher_keys')
+      .set({ wrapped_key: security.wrapped_key })
+      .where('kind', '=', 'protection')
+      .execute();
+    await expect(loadCipherMachine(database.db, master)).rejects.toMatchObject({
+      code: 'KEY_INTEGRITY_FAILED',
+    });
   });
 
   it('reports KEYS_NOT_INITIALISED on an empty key store', async () => {
-    await expect(loadCipherMachine(database.db, master)).rejects.toMatchObject({ code: 'KEYS_NOT_INITIALISED' });
+    await expect(loadCipherMachine(database.db, master)).rejects.toMatchObject({
+      code: 'KEYS_NOT_INITIALISED',
+    });
   });
 });

@@ -12,7 +12,10 @@ export function findActiveKeys(db: Executor) {
   return db.selectFrom('cipher_keys').selectAll().where('active', '=', true).execute();
 }
 
-export async function insertCipherMachineRow(db: Executor, row: { masterKeyCheck: string; development: boolean }) {
+export async function insertCipherMachineRow(
+  db: Executor,
+  row: { masterKeyCheck: string; development: boolean },
+) {
   await db
     .insertInto('cipher_machine')
     .values({ id: 1, master_key_check: row.masterKeyCheck, development: row.development })

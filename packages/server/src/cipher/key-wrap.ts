@@ -3,8 +3,18 @@
  * label ‖ IV ‖ ciphertext (encrypt-then-MAC). The label binds a wrapped key to its purpose, so a
  * row copied from one key slot to another fails its check instead of being used.
  */
-import { bytesToHex, concatBytes, equalBytes, hexToBytes, hmacSm3, sm4DecryptCbc, sm4EncryptCbc, utf8ToBytes } from '@ehc/gm';
+
 import { randomBytes } from 'node:crypto';
+import {
+  bytesToHex,
+  concatBytes,
+  equalBytes,
+  hexToBytes,
+  hmacSm3,
+  sm4DecryptCbc,
+  sm4EncryptCbc,
+  utf8ToBytes,
+} from '@ehc/gm';
 
 export interface WrappingKeys {
   encryption: Uint8Array;

@@ -3,16 +3,22 @@
  * security key is imported), wrapped under the master key and stored; at start they are
  * unwrapped into a SoftwareCipherMachine. Nothing here logs or returns a secret key.
  */
-import { bytesToHex, hexToBytes, sm2GenerateKeyPair } from '@ehc/gm';
+
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { bytesToHex, hexToBytes, sm2GenerateKeyPair } from '@ehc/gm';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { CipherKeyKind, Database } from '../db/schema.js';
 import { AppError } from '../lib/errors.js';
+import {
+  findActiveKeys,
+  findCipherMachineRow,
+  insertCipherMachineRow,
+  insertKey,
+} from './key-store.repository.js';
 import { deriveWrappingKeys, keyCheckValue, unwrapKey, wrapKey } from './key-wrap.js';
-import { findActiveKeys, findCipherMachineRow, insertCipherMachineRow, insertKey } from './key-store.repository.js';
 import { SoftwareCipherMachine } from './software-cipher-machine.js';
 
 export interface MasterKey {
@@ -41,7 +47,10 @@ export function resolveMasterKey(config: Config): MasterKey {
   }
   const hex = fs.readFileSync(file, 'utf8').trim();
   if (!/^[0-9a-f]{32}$/.test(hex)) {
-    throw new AppError('CONFIG_INVALID', `${file} does not hold a 32-hex-character key; remove it only if no keys were created with it`);
+    throw new AppError(
+      'CONFIG_INVALID',
+      `${file} does not hold a 32-hex-character key; remove it only if no keys were created with it`,
+    );
   }
   return { key: hexToBytes(hex), development: true };
 }
@@ -71,7 +80,12 @@ export async function initialiseKeys(
   }
   const wrapping = deriveWrappingKeys(master.key);
   const nodeKey = sm2GenerateKeyPair();
-  const secrets: { kind: CipherKeyKind; secret: Uint8Array; publicKey: string | null; origin: 'generated' | 'imported' }[] = [
+  const secrets: {
+    kind: CipherKeyKind;
+    secret: Uint8Array;
+    publicKey: string | null;
+    origin: 'generated' | 'imported';
+  }[] = [
     {
       kind: 'security',
       secret: options.securityKey ?? new Uint8Array(randomBytes(16)),
@@ -80,16 +94,33 @@ export async function initialiseKeys(
     },
     { kind: 'protection', secret: new Uint8Array(randomBytes(16)), publicKey: null, origin: 'generated' },
     { kind: 'data', secret: new Uint8Array(randomBytes(16)), publicKey: null, origin: 'generated' },
-    { kind: 'node_sm2', secret: nodeKey.privateKey, publicKey: bytesToHex(nodeKey.publicKey), origin: 'generated' },
+    {
+      kind: 'node_sm2',
+      secret: nodeKey.privateKey,
+      publicKey: bytesToHex(nodeKey.publicKey),
+      origin: 'generated',
+    },
   ];
 
   await db.transaction().execute(async (trx) => {
     if (await findCipherMachineRow(trx)) {
-      throw new AppError('KEYS_ALREADY_INITIALISED', 'the cipher machine already has keys; they are kept as they are');
+      throw new AppError(
+        'KEYS_ALREADY_INITIALISED',
+        'the cipher machine already has keys; they are kept as they are',
+      );
     }
-    await insertCipherMachineRow(trx, { masterKeyCheck: keyCheckValue(master.key), development: master.development });
+    await insertCipherMachineRow(trx, {
+      masterKeyCheck: keyCheckValue(master.key),
+      development: master.development,
+    });
     for (const { kind, secret, publicKey, origin } of secrets) {
-      await insertKey(trx, { kind, version: 1, wrappedKey: wrapKey(wrapping, `${kind}:1`, secret), publicKey, origin });
+      await insertKey(trx, {
+        kind,
+        version: 1,
+        wrappedKey: wrapKey(wrapping, `${kind}:1`, secret),
+        publicKey,
+        origin,
+      });
     }
   });
 
@@ -109,7 +140,10 @@ export async function hasKeys(db: Kysely<Database>): Promise<boolean> {
  * Unwraps the stored keys into a software cipher machine.
  * @throws AppError KEYS_NOT_INITIALISED, MASTER_KEY_MISMATCH or KEY_INTEGRITY_FAILED.
  */
-export async function loadCipherMachine(db: Kysely<Database>, master: MasterKey): Promise<SoftwareCipherMachine> {
+export async function loadCipherMachine(
+  db: Kysely<Database>,
+  master: MasterKey,
+): Promise<SoftwareCipherMachine> {
   const machine = await findCipherMachineRow(db);
   if (!machine) throw new AppError('KEYS_NOT_INITIALISED');
   if (machine.master_key_check !== keyCheckValue(master.key)) {
@@ -126,7 +160,10 @@ export async function loadCipherMachine(db: Kysely<Database>, master: MasterKey)
     const row = rows.find((r) => r.kind === kind);
     const secret = row && unwrapKey(wrapping, `${kind}:${row.version}`, row.wrapped_key);
     if (!row || !secret) {
-      throw new AppError('KEY_INTEGRITY_FAILED', `the stored ${kind} key is missing or failed its integrity check`);
+      throw new AppError(
+        'KEY_INTEGRITY_FAILED',
+        `the stored ${kind} key is missing or failed its integrity check`,
+      );
     }
     return { secret, publicKey: row.public_key };
   };

@@ -4,6 +4,8 @@
  * deployments that accept software key protection; a hardware HSM adapter implements the same
  * CipherMachine interface.
  */
+
+import { randomBytes } from 'node:crypto';
 import {
   bytesToHex,
   computeEhcId,
@@ -15,7 +17,6 @@ import {
   sm2Sign,
   sm3,
 } from '@ehc/gm';
-import { randomBytes } from 'node:crypto';
 import { AppError } from '../lib/errors.js';
 import type { CipherMachine, NodePublicKey } from './cipher-machine.js';
 import { deriveWrappingKeys, unwrapKey, type WrappingKeys, wrapKey } from './key-wrap.js';
@@ -93,7 +94,11 @@ export class SoftwareCipherMachine implements CipherMachine {
 
   async decryptDataKey(wrapped: string): Promise<Uint8Array> {
     const key = unwrapKey(this.#dataWrapping, DATA_KEY_LABEL, wrapped);
-    if (!key) throw new AppError('KEY_INTEGRITY_FAILED', 'the wrapped data key is damaged or was wrapped by another machine');
+    if (!key)
+      throw new AppError(
+        'KEY_INTEGRITY_FAILED',
+        'the wrapped data key is damaged or was wrapped by another machine',
+      );
     return key;
   }
 

@@ -37,12 +37,37 @@ describe('ehc gm', () => {
 
   it('ehc-id prints the published EHC ID alone on one line', async () => {
     const result = await runCli(
-      ['gm', 'ehc-id', '--id-type', '01', '--id-no', '11010020171225006X', '--master-index', EHC_VECTOR.masterIndex, '--security-key', EHC_VECTOR.securityKey],
+      [
+        'gm',
+        'ehc-id',
+        '--id-type',
+        '01',
+        '--id-no',
+        '11010020171225006X',
+        '--master-index',
+        EHC_VECTOR.masterIndex,
+        '--security-key',
+        EHC_VECTOR.securityKey,
+      ],
       env,
     );
     expect(result).toMatchObject({ code: 0, stdout: `${EHC_VECTOR.ehcId}\n` });
     expectOneLineError(
-      await runCli(['gm', 'ehc-id', '--id-type', '01', '--id-no', '1', '--master-index', 'abc', '--security-key', EHC_VECTOR.securityKey], env),
+      await runCli(
+        [
+          'gm',
+          'ehc-id',
+          '--id-type',
+          '01',
+          '--id-no',
+          '1',
+          '--master-index',
+          'abc',
+          '--security-key',
+          EHC_VECTOR.securityKey,
+        ],
+        env,
+      ),
       /--master-index/,
     );
     expectOneLineError(await runCli(['gm', 'ehc-id', '--id-type', '01'], env), /required option/);
@@ -52,15 +77,19 @@ describe('ehc gm', () => {
     const parsed = JSON.parse((await runCli(['gm', 'qr-parse', `${EHC_VECTOR.ehcId}:1`], env)).stdout);
     expect(parsed).toEqual({ kind: 'static', ehcId: EHC_VECTOR.ehcId });
     const validity = 'A'.repeat(32);
-    expect(JSON.parse((await runCli(['gm', 'qr-parse', `${EHC_VECTOR.ehcId}:0:${validity}`], env)).stdout)).toEqual({
+    expect(
+      JSON.parse((await runCli(['gm', 'qr-parse', `${EHC_VECTOR.ehcId}:0:${validity}`], env)).stdout),
+    ).toEqual({
       kind: 'dynamic',
       ehcId: EHC_VECTOR.ehcId,
       validity,
     });
-    expect(JSON.parse((await runCli(['gm', 'qr-parse', `${EHC_VECTOR.masterIndex}:9`], env)).stdout)).toEqual({
-      kind: 'temporary',
-      masterIndex: EHC_VECTOR.masterIndex,
-    });
+    expect(JSON.parse((await runCli(['gm', 'qr-parse', `${EHC_VECTOR.masterIndex}:9`], env)).stdout)).toEqual(
+      {
+        kind: 'temporary',
+        masterIndex: EHC_VECTOR.masterIndex,
+      },
+    );
     expectOneLineError(await runCli(['gm', 'qr-parse', 'hello:1'], env), /not an EHC QR text/);
   });
 
@@ -68,7 +97,15 @@ describe('ehc gm', () => {
     const key = path.join(dir, 'key.pem');
     const pub = path.join(dir, 'pub.pem');
     const msg = path.join(dir, 'msg.txt');
-    execFileSync('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:SM2', '-out', key]);
+    execFileSync('openssl', [
+      'genpkey',
+      '-algorithm',
+      'EC',
+      '-pkeyopt',
+      'ec_paramgen_curve:SM2',
+      '-out',
+      key,
+    ]);
     execFileSync('openssl', ['pkey', '-in', key, '-pubout', '-out', pub]);
     fs.writeFileSync(msg, '电子健康卡 interop test\n');
 
@@ -79,25 +116,73 @@ describe('ehc gm', () => {
     expect(JSON.parse(signed.stdout)).toMatchObject({ out: ours, format: 'der' });
     const opensslVerify = execFileSync(
       'openssl',
-      ['pkeyutl', '-verify', '-rawin', '-digest', 'sm3', '-pkeyopt', 'distid:1234567812345678', '-pubin', '-inkey', pub, '-in', msg, '-sigfile', ours],
+      [
+        'pkeyutl',
+        '-verify',
+        '-rawin',
+        '-digest',
+        'sm3',
+        '-pkeyopt',
+        'distid:1234567812345678',
+        '-pubin',
+        '-inkey',
+        pub,
+        '-in',
+        msg,
+        '-sigfile',
+        ours,
+      ],
       { encoding: 'utf8' },
     );
     expect(opensslVerify).toContain('Signature Verified Successfully');
 
     // OpenSSL → ours
     const theirs = path.join(dir, 'theirs.der');
-    execFileSync('openssl', ['pkeyutl', '-sign', '-rawin', '-digest', 'sm3', '-pkeyopt', 'distid:1234567812345678', '-inkey', key, '-in', msg, '-out', theirs]);
-    expect(await runCli(['gm', 'sm2-verify', '--key', pub, '--in', msg, '--sig', theirs], env)).toMatchObject({ code: 0, stdout: 'valid\n' });
+    execFileSync('openssl', [
+      'pkeyutl',
+      '-sign',
+      '-rawin',
+      '-digest',
+      'sm3',
+      '-pkeyopt',
+      'distid:1234567812345678',
+      '-inkey',
+      key,
+      '-in',
+      msg,
+      '-out',
+      theirs,
+    ]);
+    expect(await runCli(['gm', 'sm2-verify', '--key', pub, '--in', msg, '--sig', theirs], env)).toMatchObject(
+      { code: 0, stdout: 'valid\n' },
+    );
 
     // a changed message is rejected with exit 1
     fs.appendFileSync(msg, 'x');
-    expect(await runCli(['gm', 'sm2-verify', '--key', pub, '--in', msg, '--sig', theirs], env)).toMatchObject({ code: 1, stdout: 'invalid\n' });
-    expectOneLineError(await runCli(['gm', 'sm2-verify', '--key', msg, '--in', msg, '--sig', theirs], env), /not a usable SM2 key/);
-    expectOneLineError(await runCli(['gm', 'sm2-sign', '--key', path.join(dir, 'missing.pem'), '--in', msg, '--out', ours], env), /cannot read/);
+    expect(await runCli(['gm', 'sm2-verify', '--key', pub, '--in', msg, '--sig', theirs], env)).toMatchObject(
+      { code: 1, stdout: 'invalid\n' },
+    );
+    expectOneLineError(
+      await runCli(['gm', 'sm2-verify', '--key', msg, '--in', msg, '--sig', theirs], env),
+      /not a usable SM2 key/,
+    );
+    expectOneLineError(
+      await runCli(
+        ['gm', 'sm2-sign', '--key', path.join(dir, 'missing.pem'), '--in', msg, '--out', ours],
+        env,
+      ),
+      /cannot read/,
+    );
   });
 
   it('has help for every command and a one-line error for an unknown one', async () => {
-    for (const args of [['--help'], ['gm', '--help'], ['keys', 'init', '--help'], ['db', 'migrate', '--help'], ['serve', '--help']]) {
+    for (const args of [
+      ['--help'],
+      ['gm', '--help'],
+      ['keys', 'init', '--help'],
+      ['db', 'migrate', '--help'],
+      ['serve', '--help'],
+    ]) {
       const result = await runCli(args, env);
       expect(result.code).toBe(0);
       expect(result.stdout).toContain('Usage: ehc');
@@ -120,16 +205,30 @@ describe.each(BACKENDS)('ehc keys and db on %s', (backend) => {
       expectOneLineError(await runCli(['keys', 'show-public'], environment.env), /MIGRATIONS_PENDING/);
       const migrated = await runCli(['db', 'migrate', '--json'], environment.env);
       expect(migrated.code).toBe(0);
-      expect(JSON.parse(migrated.stdout)).toEqual({ database: 'postgres', applied: ['0001_init'], current: '0001_init' });
-      expect(JSON.parse((await runCli(['db', 'migrate', '--json'], environment.env)).stdout).applied).toEqual([]);
+      expect(JSON.parse(migrated.stdout)).toEqual({
+        database: 'postgres',
+        applied: ['0001_init'],
+        current: '0001_init',
+      });
+      expect(JSON.parse((await runCli(['db', 'migrate', '--json'], environment.env)).stdout).applied).toEqual(
+        [],
+      );
     }
     const securityKeyFile = path.join(environment.dataDir, 'security.key');
     fs.writeFileSync(securityKeyFile, `${EHC_VECTOR.securityKey}\n`);
-    const init = await runCli(['keys', 'init', '--security-key-file', securityKeyFile, '--json'], environment.env);
+    const init = await runCli(
+      ['keys', 'init', '--security-key-file', securityKeyFile, '--json'],
+      environment.env,
+    );
     expect(init.code).toBe(0);
     const created = JSON.parse(init.stdout);
     expect(created.development).toBe(backend === 'pglite');
-    expect(created.keys.map((key: { kind: string }) => key.kind).sort()).toEqual(['data', 'node_sm2', 'protection', 'security']);
+    expect(created.keys.map((key: { kind: string }) => key.kind).sort()).toEqual([
+      'data',
+      'node_sm2',
+      'protection',
+      'security',
+    ]);
     expect(init.stdout).not.toContain(EHC_VECTOR.securityKey);
     if (backend === 'pglite') expect(init.stderr).toContain('DEVELOPMENT KEYS');
 

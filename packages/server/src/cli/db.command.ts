@@ -1,9 +1,6 @@
 /** `ehc db migrate`: apply pending migrations (PostgreSQL; the embedded database migrates itself). */
 import type { Command } from 'commander';
 import { describeDatabase, loadConfig } from '../config.js';
-import { openDatabase } from '../db/database.js';
-import { DataDirLockedError } from '../db/lock.js';
-import { getMigrationStatus, migrateToLatest } from '../db/migrate.js';
 import { action, CliError, printJson, printLine } from './output.js';
 
 export function registerDbCommands(program: Command): void {
@@ -15,12 +12,18 @@ export function registerDbCommands(program: Command): void {
     .action(
       action(async (options: { json?: boolean }) => {
         const config = loadConfig();
-        const database = await openDatabase(config.database, { command: 'ehc db migrate' }).catch((error: unknown) => {
-          if (error instanceof DataDirLockedError) {
-            throw new CliError(`${error.message}. A running server keeps its embedded database migrated: nothing to do.`);
-          }
-          throw error;
-        });
+        const { openDatabase, DataDirLockedError, getMigrationStatus, migrateToLatest } =
+          await loadDatabaseModules();
+        const database = await openDatabase(config.database, { command: 'ehc db migrate' }).catch(
+          (error: unknown) => {
+            if (error instanceof DataDirLockedError) {
+              throw new CliError(
+                `${error.message}. A running server keeps its embedded database migrated: nothing to do.`,
+              );
+            }
+            throw error;
+          },
+        );
         try {
           const applied = await migrateToLatest(database.db);
           const status = await getMigrationStatus(database.db);
@@ -28,7 +31,9 @@ export function registerDbCommands(program: Command): void {
             printJson({ database: database.kind, applied, current: status.applied.at(-1) ?? null });
           } else {
             printLine(`${describeDatabase(config.database)}`);
-            printLine(applied.length > 0 ? `applied: ${applied.join(', ')}` : 'the schema is already current');
+            printLine(
+              applied.length > 0 ? `applied: ${applied.join(', ')}` : 'the schema is already current',
+            );
           }
         } finally {
           await database.close();
@@ -42,6 +47,7 @@ export function registerDbCommands(program: Command): void {
     .action(
       action(async (options: { json?: boolean }) => {
         const config = loadConfig();
+        const { openDatabase, getMigrationStatus } = await loadDatabaseModules();
         const database = await openDatabase(config.database, { command: 'ehc db status' });
         try {
           const status = await getMigrationStatus(database.db);
@@ -55,4 +61,14 @@ export function registerDbCommands(program: Command): void {
         }
       }),
     );
+}
+
+/** The database modules, loaded on use so that light commands start fast. */
+async function loadDatabaseModules() {
+  const [database, lock, migrate] = await Promise.all([
+    import('../db/database.js'),
+    import('../db/lock.js'),
+    import('../db/migrate.js'),
+  ]);
+  return { ...database, ...lock, ...migrate };
 }

@@ -7,7 +7,7 @@ import {
   bytesToHex,
   computeEhcId,
   hexToBytes,
-  ID_DOCUMENT_TYPES,
+  isValidIdTypeCode,
   parseQrText,
   QrFormatError,
   sm2PrivateKeyFromPem,
@@ -47,14 +47,20 @@ export function registerGmCommands(program: Command): void {
     .requiredOption('--security-key <hex>', 'security key, 32 hex characters')
     .action(
       action(async (options: { idType: string; idNo: string; masterIndex: string; securityKey: string }) => {
-        if (!ID_DOCUMENT_TYPES.some((entry) => entry.code === options.idType)) {
-          throw new CliError(`--id-type: unknown ID document type "${options.idType}" (see EHC-FORMATS §1, e.g. 01)`);
+        if (!isValidIdTypeCode(options.idType)) {
+          throw new CliError(
+            `--id-type: unknown ID document type "${options.idType}" (see EHC-FORMATS §1, e.g. 01)`,
+          );
         }
         if (!/^[0-9A-Za-z()-]{1,32}$/.test(options.idNo)) {
-          throw new CliError('--id-no: must be 1 to 32 letters or digits (it is padded into 32 bytes with the type)');
+          throw new CliError(
+            '--id-no: must be 1 to 32 letters or digits (it is padded into 32 bytes with the type)',
+          );
         }
-        if (!/^[0-9A-Fa-f]{64}$/.test(options.masterIndex)) throw new CliError('--master-index: must be 64 hexadecimal characters');
-        if (!/^[0-9A-Fa-f]{32}$/.test(options.securityKey)) throw new CliError('--security-key: must be 32 hexadecimal characters');
+        if (!/^[0-9A-Fa-f]{64}$/.test(options.masterIndex))
+          throw new CliError('--master-index: must be 64 hexadecimal characters');
+        if (!/^[0-9A-Fa-f]{32}$/.test(options.securityKey))
+          throw new CliError('--security-key: must be 32 hexadecimal characters');
         printLine(
           computeEhcId({
             masterIndex: options.masterIndex.toUpperCase(),
@@ -82,7 +88,8 @@ export function registerGmCommands(program: Command): void {
             ...('signature' in parsed && parsed.signature ? { signature: parsed.signature } : {}),
           });
         } catch (error) {
-          if (error instanceof QrFormatError) throw new CliError(`not an EHC QR text: ${error.message} [${error.reason}]`);
+          if (error instanceof QrFormatError)
+            throw new CliError(`not an EHC QR text: ${error.message} [${error.reason}]`);
           throw error;
         }
       }),
@@ -97,11 +104,15 @@ export function registerGmCommands(program: Command): void {
     .option('--json', 'print what was written as JSON')
     .action(
       action(async (options: { key: string; in: string; out: string; userId: string; json?: boolean }) => {
-        const privateKey = parseKey(() => sm2PrivateKeyFromPem(readFileOrFail(options.key, 'key').toString('utf8')), options.key);
+        const privateKey = parseKey(
+          () => sm2PrivateKeyFromPem(readFileOrFail(options.key, 'key').toString('utf8')),
+          options.key,
+        );
         const message = new Uint8Array(readFileOrFail(options.in, 'input'));
         const der = sm2SignatureToDer(sm2Sign(privateKey, message, { userId: utf8ToBytes(options.userId) }));
         fs.writeFileSync(options.out, der);
-        if (options.json) printJson({ out: options.out, format: 'der', bytes: der.length, signature: bytesToHex(der) });
+        if (options.json)
+          printJson({ out: options.out, format: 'der', bytes: der.length, signature: bytesToHex(der) });
       }),
     );
 
@@ -113,7 +124,10 @@ export function registerGmCommands(program: Command): void {
     .option('--user-id <id>', 'signer user ID (distid)', DEFAULT_USER_ID)
     .action(
       action(async (options: { key: string; in: string; sig: string; userId: string }) => {
-        const publicKey = parseKey(() => sm2PublicKeyFromPem(readFileOrFail(options.key, 'key').toString('utf8')), options.key);
+        const publicKey = parseKey(
+          () => sm2PublicKeyFromPem(readFileOrFail(options.key, 'key').toString('utf8')),
+          options.key,
+        );
         const message = new Uint8Array(readFileOrFail(options.in, 'input'));
         const der = new Uint8Array(readFileOrFail(options.sig, 'signature'));
         let raw: Uint8Array;
@@ -133,7 +147,8 @@ export function registerGmCommands(program: Command): void {
 }
 
 function parseHex(text: string, what: string): Uint8Array {
-  if (!/^([0-9A-Fa-f]{2})*$/.test(text)) throw new CliError(`${what}: not hexadecimal (an even number of 0-9, a-f)`);
+  if (!/^([0-9A-Fa-f]{2})*$/.test(text))
+    throw new CliError(`${what}: not hexadecimal (an even number of 0-9, a-f)`);
   return hexToBytes(text);
 }
 

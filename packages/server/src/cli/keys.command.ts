@@ -3,9 +3,8 @@ import fs from 'node:fs';
 import type { NodePublicKeyResponse } from '@ehc/contract';
 import { bytesToHex, hexToBytes, sm2PublicKeyToPem, sm3 } from '@ehc/gm';
 import type { Command } from 'commander';
-import { loadConfig } from '../config.js';
-import { DataDirLockedError } from '../db/lock.js';
 import { initialiseKeys, openCipherMachine, resolveMasterKey } from '../cipher/keys.service.js';
+import { loadConfig } from '../config.js';
 import { callAdminApi, openDatabaseForCommand, runningServerOf } from './node-access.js';
 import { action, CliError, notice, printJson, printLine } from './output.js';
 
@@ -18,8 +17,13 @@ export function registerKeysCommands(program: Command): void {
 
   keys
     .command('init')
-    .description('create the security, protection, data and node SM2 keys, stored encrypted under EHC_MASTER_KEY')
-    .option('--security-key-file <path>', 'import the national shared security key (32 hex characters) from this file')
+    .description(
+      'create the security, protection, data and node SM2 keys, stored encrypted under EHC_MASTER_KEY',
+    )
+    .option(
+      '--security-key-file <path>',
+      'import the national shared security key (32 hex characters) from this file',
+    )
     .option('--json', 'print what was created as JSON')
     .action(
       action(async (options: { securityKeyFile?: string; json?: boolean }) => {
@@ -28,13 +32,19 @@ export function registerKeysCommands(program: Command): void {
         if (options.securityKeyFile) {
           const text = readFileOrFail(options.securityKeyFile, 'security key').toString('utf8').trim();
           if (!/^[0-9a-fA-F]{32}$/.test(text)) {
-            throw new CliError(`${options.securityKeyFile} must hold exactly 32 hexadecimal characters (a 16-byte SM4 key)`);
+            throw new CliError(
+              `${options.securityKeyFile} must hold exactly 32 hexadecimal characters (a 16-byte SM4 key)`,
+            );
           }
           securityKey = hexToBytes(text);
         }
+        const { openDatabaseForCommand, DataDirLockedError, initialiseKeys, resolveMasterKey } =
+          await loadNodeModules();
         const database = await openDatabaseForCommand(config, 'ehc keys init').catch((error: unknown) => {
           if (error instanceof DataDirLockedError) {
-            throw new CliError(`${error.message}. The running server already has keys; stop it to initialise keys on a fresh data directory.`);
+            throw new CliError(
+              `${error.message}. The running server already has keys; stop it to initialise keys on a fresh data directory.`,
+            );
           }
           throw error;
         });
@@ -43,9 +53,14 @@ export function registerKeysCommands(program: Command): void {
           const summary = await initialiseKeys(database.db, master, securityKey ? { securityKey } : {});
           const publicKey = hexToBytes(summary.nodePublicKey);
           if (options.json) {
-            printJson({ ...summary, nodePublicKeyPem: sm2PublicKeyToPem(publicKey), fingerprint: bytesToHex(sm3(publicKey)) });
+            printJson({
+              ...summary,
+              nodePublicKeyPem: sm2PublicKeyToPem(publicKey),
+              fingerprint: bytesToHex(sm3(publicKey)),
+            });
           } else {
-            for (const key of summary.keys) printLine(`created ${key.kind} key v${key.version} (${key.origin})`);
+            for (const key of summary.keys)
+              printLine(`created ${key.kind} key v${key.version} (${key.origin})`);
             printLine(`node SM2 public key: ${summary.nodePublicKey}`);
           }
           if (summary.development) notice(DEVELOPMENT_NOTICE);
@@ -78,6 +93,8 @@ export function registerKeysCommands(program: Command): void {
 }
 
 async function readNodePublicKey(config: ReturnType<typeof loadConfig>): Promise<NodePublicKeyResponse> {
+  const { callAdminApi, openDatabaseForCommand, runningServerOf, openCipherMachine } =
+    await loadNodeModules();
   const server = runningServerOf(config);
   if (server) return callAdminApi<NodePublicKeyResponse>(config, server.url, 'GET', '/api/admin/keys/public');
   const database = await openDatabaseForCommand(config, 'ehc keys show-public');
@@ -85,7 +102,13 @@ async function readNodePublicKey(config: ReturnType<typeof loadConfig>): Promise
     const { machine, createdDevelopmentKeys } = await openCipherMachine(database.db, config);
     if (createdDevelopmentKeys) notice('no keys yet: created development keys');
     const key = await machine.nodePublicKey();
-    return { algorithm: 'SM2', publicKeyHex: key.hex, publicKeyPem: key.pem, fingerprint: key.fingerprint, development: machine.development };
+    return {
+      algorithm: 'SM2',
+      publicKeyHex: key.hex,
+      publicKeyPem: key.pem,
+      fingerprint: key.fingerprint,
+      development: machine.development,
+    };
   } finally {
     await database.close();
   }
@@ -95,6 +118,18 @@ export function readFileOrFail(file: string, what: string): Buffer {
   try {
     return fs.readFileSync(file);
   } catch (error) {
-    throw new CliError(`cannot read the ${what} file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new CliError(
+      `cannot read the ${what} file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
+}
+
+/** Database and key modules, loaded on use so that light commands start fast. */
+async function loadNodeModules() {
+  const [access, lock, keys] = await Promise.all([
+    import('./node-access.js'),
+    import('../db/lock.js'),
+    import('../cipher/keys.service.js'),
+  ]);
+  return { ...access, ...lock, ...keys };
 }

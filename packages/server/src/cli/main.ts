@@ -15,7 +15,9 @@ export function buildProgram(): Command {
     .description('EHC platform operator CLI (电子健康卡平台运维工具)')
     .version(SERVER_VERSION)
     .showSuggestionAfterError(true)
-    .configureOutput({ outputError: (text, write) => write(`ehc: ${text.replace(/^error: /, 'error: ').trimEnd()}\n`) });
+    .configureOutput({
+      outputError: (text, write) => write(`ehc: ${text.replace(/^error: /, 'error: ').trimEnd()}\n`),
+    });
   registerServeCommand(program);
   registerDbCommands(program);
   registerKeysCommands(program);

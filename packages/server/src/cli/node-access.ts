@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config.js';
 import { type DatabaseHandle, openDatabase } from '../db/database.js';
-import { DataDirLockedError, readLockHolder } from '../db/lock.js';
+import { type DataDirLockedError, readLockHolder } from '../db/lock.js';
 import { getMigrationStatus, migrateToLatest } from '../db/migrate.js';
 import { AppError } from '../lib/errors.js';
 import { OPERATOR_TOKEN_FILE } from '../node-runtime.js';
@@ -45,21 +45,34 @@ export function runningServerOf(config: Config): { url: string } | undefined {
 }
 
 /** Calls the admin API of a running server with the operator token. */
-export async function callAdminApi<T>(config: Config, baseUrl: string, method: string, apiPath: string, body?: unknown): Promise<T> {
+export async function callAdminApi<T>(
+  config: Config,
+  baseUrl: string,
+  method: string,
+  apiPath: string,
+  body?: unknown,
+): Promise<T> {
   const token = config.operatorToken ?? readOperatorTokenFile(config);
   if (!token) {
-    throw new CliError('the server holds the data directory and no operator token is available; set EHC_OPERATOR_TOKEN');
+    throw new CliError(
+      'the server holds the data directory and no operator token is available; set EHC_OPERATOR_TOKEN',
+    );
   }
   const response = await fetch(new URL(apiPath, baseUrl), {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   }).catch((error: unknown) => {
     throw new CliError(`cannot reach the running server at ${baseUrl}: ${(error as Error).message}`);
   });
   const payload = (await response.json().catch(() => ({}))) as { error?: { code: string; message: string } };
   if (!response.ok) {
-    throw new CliError(`server ${baseUrl} answered ${response.status}: ${payload.error?.message ?? 'no details'} [${payload.error?.code ?? '?'}]`);
+    throw new CliError(
+      `server ${baseUrl} answered ${response.status}: ${payload.error?.message ?? 'no details'} [${payload.error?.code ?? '?'}]`,
+    );
   }
   return payload as T;
 }

@@ -27,7 +27,9 @@ export function notice(line: string): void {
 }
 
 /** Wraps a command action: any error becomes `ehc: error: <one line>` and a non-zero exit. */
-export function action<Args extends unknown[]>(fn: (...args: Args) => Promise<void>): (...args: Args) => Promise<void> {
+export function action<Args extends unknown[]>(
+  fn: (...args: Args) => Promise<void>,
+): (...args: Args) => Promise<void> {
   return async (...args: Args) => {
     try {
       await fn(...args);

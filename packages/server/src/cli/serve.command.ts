@@ -1,8 +1,6 @@
 /** `ehc serve`: run the server (the same as `npm start`), with optional host and port overrides. */
 import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
-import { createLogger } from '../lib/logger.js';
-import { startServer } from '../server.js';
 import { action, printLine } from './output.js';
 
 export function registerServeCommand(program: Command): void {
@@ -18,6 +16,9 @@ export function registerServeCommand(program: Command): void {
           ...(options.host ? { EHC_HOST: options.host } : {}),
           ...(options.port ? { EHC_PORT: options.port } : {}),
         });
+        // Loaded on use, so that light commands start fast.
+        const { createLogger } = await import('../lib/logger.js');
+        const { startServer } = await import('../server.js');
         const logger = createLogger(config.logLevel);
         const server = await startServer(config, logger, printLine);
         await new Promise<void>((resolve) => {

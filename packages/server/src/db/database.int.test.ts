@@ -25,7 +25,10 @@ describe.each(BACKENDS)('database on %s', (backend) => {
   });
 
   it('returns int8 as a string and timestamps as dates on both back ends', async () => {
-    const { rows } = await sql<{ big: string; at: Date }>`select 9007199254740993::int8 as big, now() as at`.execute(database.db);
+    const { rows } = await sql<{
+      big: string;
+      at: Date;
+    }>`select 9007199254740993::int8 as big, now() as at`.execute(database.db);
     expect(rows[0]?.big).toBe('9007199254740993');
     expect(rows[0]?.at).toBeInstanceOf(Date);
   });

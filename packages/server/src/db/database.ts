@@ -36,7 +36,10 @@ export interface OpenDatabaseOptions {
   onIdleConnectionError?: (error: Error) => void;
 }
 
-export async function openDatabase(config: DatabaseConfig, options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+export async function openDatabase(
+  config: DatabaseConfig,
+  options: OpenDatabaseOptions,
+): Promise<DatabaseHandle> {
   return config.kind === 'postgres'
     ? openPostgres(config.url, config.poolSize, options)
     : openPglite(config.dataDir, options);
@@ -84,7 +87,11 @@ async function openPglite(dataDir: string, options: OpenDatabaseOptions): Promis
   };
 }
 
-async function openPostgres(url: string, poolSize: number, options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+async function openPostgres(
+  url: string,
+  poolSize: number,
+  options: OpenDatabaseOptions,
+): Promise<DatabaseHandle> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'ehc' });
   // An idle connection that the server drops must not crash the process; the pool replaces it.
   pool.on('error', (error) => options.onIdleConnectionError?.(error));

@@ -23,8 +23,14 @@ describe('data directory lock', () => {
     }
     expect(caught).toBeInstanceOf(DataDirLockedError);
     expect((caught as DataDirLockedError).code).toBe('DATA_DIR_LOCKED');
-    expect((caught as Error).message).toContain(`"ehc serve" (pid ${process.pid} on ${os.hostname()} at http://127.0.0.1:8080`);
-    expect(readLockHolder(dir)).toMatchObject({ pid: process.pid, command: 'ehc serve', url: 'http://127.0.0.1:8080' });
+    expect((caught as Error).message).toContain(
+      `"ehc serve" (pid ${process.pid} on ${os.hostname()} at http://127.0.0.1:8080`,
+    );
+    expect(readLockHolder(dir)).toMatchObject({
+      pid: process.pid,
+      command: 'ehc serve',
+      url: 'http://127.0.0.1:8080',
+    });
     lock.release();
     expect(readLockHolder(dir)).toBeUndefined();
     acquireDataDirLock(dir, 'ehc keys init').release();
@@ -32,11 +38,18 @@ describe('data directory lock', () => {
 
   it('takes over a lock left by a process that no longer exists', () => {
     // A real pid that has exited: a short-lived child.
-    const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    });
     const deadPid = Number(child.stdout);
     fs.writeFileSync(
       path.join(dir, 'ehc.lock'),
-      JSON.stringify({ pid: deadPid, hostname: os.hostname(), command: 'ehc serve', startedAt: '2026-01-01T00:00:00Z' }),
+      JSON.stringify({
+        pid: deadPid,
+        hostname: os.hostname(),
+        command: 'ehc serve',
+        startedAt: '2026-01-01T00:00:00Z',
+      }),
     );
     expect(readLockHolder(dir)).toBeUndefined();
     const lock = acquireDataDirLock(dir, 'ehc db migrate');
@@ -47,7 +60,12 @@ describe('data directory lock', () => {
   it('treats a lock from another host as held (it cannot tell whether that process lives)', () => {
     fs.writeFileSync(
       path.join(dir, 'ehc.lock'),
-      JSON.stringify({ pid: 1, hostname: 'other-host', command: 'ehc serve', startedAt: '2026-01-01T00:00:00Z' }),
+      JSON.stringify({
+        pid: 1,
+        hostname: 'other-host',
+        command: 'ehc serve',
+        startedAt: '2026-01-01T00:00:00Z',
+      }),
     );
     expect(() => acquireDataDirLock(dir, 'ehc serve')).toThrow(/in use by "ehc serve" \(pid 1 on other-host/);
   });

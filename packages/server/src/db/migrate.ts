@@ -7,24 +7,35 @@ export interface MigrationStatus {
   pending: string[];
 }
 
-function migratorFor(db: Kysely<unknown>): Migrator {
-  return new Migrator({ db, provider: migrationProvider, migrationTableName: 'ehc_migration', migrationLockTableName: 'ehc_migration_lock' });
+// Migrations work on the raw database, whatever table types the caller holds.
+function migratorFor<DB>(db: Kysely<DB>): Migrator {
+  return new Migrator({
+    db: db as unknown as Kysely<unknown>,
+    provider: migrationProvider,
+    migrationTableName: 'ehc_migration',
+    migrationLockTableName: 'ehc_migration_lock',
+  });
 }
 
 /** Applies every pending migration in order; returns the names applied now. */
-export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
   const { error, results } = await migratorFor(db).migrateToLatest();
   if (error) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName;
-    throw new Error(`migration ${failed ?? '(unknown)'} failed: ${(error as Error).message ?? String(error)}`, {
-      cause: error,
-    });
+    throw new Error(
+      `migration ${failed ?? '(unknown)'} failed: ${(error as Error).message ?? String(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
-  return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+  return (results ?? [])
+    .filter((result) => result.status === 'Success')
+    .map((result) => result.migrationName);
 }
 
 /** Which migrations are applied and which are pending. */
-export async function getMigrationStatus(db: Kysely<unknown>): Promise<MigrationStatus> {
+export async function getMigrationStatus<DB>(db: Kysely<DB>): Promise<MigrationStatus> {
   const migrations = await migratorFor(db).getMigrations();
   return {
     applied: migrations.filter((m) => m.executedAt !== undefined).map((m) => m.name),

@@ -105,4 +105,3 @@ class PgliteConnection {
     throw new Error('streaming queries are not supported on the embedded database');
   }
 }
-

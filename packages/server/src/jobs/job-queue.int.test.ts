@@ -22,7 +22,12 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
   }
 }
 
-async function waitForState(queue: JobQueue, job: JobDefinition<object>, id: string, state: JobStatus['state']) {
+async function waitForState(
+  queue: JobQueue,
+  job: JobDefinition<object>,
+  id: string,
+  state: JobStatus['state'],
+) {
   return waitFor(`job ${id} to be ${state}`, async () => {
     const status = await queue.status(job, id);
     return status?.state === state ? status : undefined;
@@ -37,7 +42,11 @@ describe.each(BACKENDS)('job queue on %s', (backend) => {
   const open = async () => {
     database = await openDatabase(environment.config.database, { command: 'job-queue test' });
     await migrateToLatest(database.db);
-    queue = await createJobQueue(database, { logger, pollingIntervalSeconds: 0.5, maintenanceIntervalSeconds: 1 });
+    queue = await createJobQueue(database, {
+      logger,
+      pollingIntervalSeconds: 0.5,
+      maintenanceIntervalSeconds: 1,
+    });
     return queue;
   };
   const close = async () => {
@@ -131,20 +140,32 @@ describe.each(BACKENDS)('job queue on %s', (backend) => {
   it('keeps queued jobs across a restart and finishes a job whose worker process was killed', async () => {
     const marker = path.join(environment.dataDir, 'job-marker');
     let q = await open();
-    const id = await q.send(resumableJob(async () => {}), { marker });
+    const id = await q.send(
+      resumableJob(async () => {}),
+      { marker },
+    );
     await close();
 
     // A worker in another process picks the job up and is killed with SIGKILL mid-job.
     const child = spawn(
       process.execPath,
-      ['--conditions=source', '--import', 'tsx', fileURLToPath(new URL('../testing/job-worker-child.ts', import.meta.url))],
+      [
+        '--conditions=source',
+        '--import',
+        'tsx',
+        fileURLToPath(new URL('../testing/job-worker-child.ts', import.meta.url)),
+      ],
       { env: { ...process.env, ...environment.env }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let childOutput = '';
     child.stdout.on('data', (chunk) => (childOutput += chunk));
     child.stderr.on('data', (chunk) => (childOutput += chunk));
     const exited = new Promise((resolve) => child.on('exit', resolve));
-    await waitFor(`the child to start the job (${childOutput})`, async () => (fs.existsSync(`${marker}.started`) ? true : undefined), 60_000);
+    await waitFor(
+      `the child to start the job (${childOutput})`,
+      async () => (fs.existsSync(`${marker}.started`) ? true : undefined),
+      60_000,
+    );
     child.kill('SIGKILL');
     await exited;
 
@@ -156,7 +177,12 @@ describe.each(BACKENDS)('job queue on %s', (backend) => {
         completions.push(context.retryCount);
       }),
     ]);
-    const status = await waitForState(q, resumableJob(async () => {}), id, 'completed');
+    const status = await waitForState(
+      q,
+      resumableJob(async () => {}),
+      id,
+      'completed',
+    );
     expect(completions).toEqual([1]);
     expect(status.retryCount).toBe(1);
   });

@@ -30,7 +30,9 @@ export interface JobDefinition<Payload extends object> {
 }
 
 /** Declares a job; the identity function exists for type inference. */
-export function defineJob<Payload extends object>(definition: JobDefinition<Payload>): JobDefinition<Payload> {
+export function defineJob<Payload extends object>(
+  definition: JobDefinition<Payload>,
+): JobDefinition<Payload> {
   return definition;
 }
 
@@ -62,7 +64,11 @@ export interface JobQueueOptions {
 export interface JobQueue {
   /** Registers the queue for a job (idempotent); send and work call it as needed. */
   register(job: JobDefinition<object>): Promise<void>;
-  send<Payload extends object>(job: JobDefinition<Payload>, payload: Payload, options?: SendOptions): Promise<string>;
+  send<Payload extends object>(
+    job: JobDefinition<Payload>,
+    payload: Payload,
+    options?: SendOptions,
+  ): Promise<string>;
   /** Starts processing jobs of these definitions in this process. */
   work(jobs: readonly JobDefinition<object>[], options?: { concurrency?: number }): Promise<void>;
   status(job: JobDefinition<object>, id: string): Promise<JobStatus | undefined>;
@@ -129,7 +135,11 @@ export async function createJobQueue(handle: DatabaseHandle, options: JobQueueOp
         for (let i = 0; i < workers; i++) {
           await boss.work<object>(
             job.name,
-            { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2, batchSize: 1, includeMetadata: true },
+            {
+              pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
+              batchSize: 1,
+              includeMetadata: true,
+            },
             async ([received]) => {
               if (!received) return;
               const logger = options.logger.child({ job: job.name, jobId: received.id });
@@ -149,7 +159,12 @@ export async function createJobQueue(handle: DatabaseHandle, options: JobQueueOp
     async status(job, id) {
       const found = await boss.getJobById(job.name, id, { includeArchive: true });
       if (!found) return undefined;
-      return { id: found.id, state: found.state as JobState, retryCount: found.retryCount, output: found.output };
+      return {
+        id: found.id,
+        state: found.state as JobState,
+        retryCount: found.retryCount,
+        output: found.output,
+      };
     },
     async stop() {
       await boss.stop({ graceful: true, wait: true, close: false, timeout: 10_000 });

@@ -2,7 +2,7 @@
  * AppError: the one error type services throw. It carries a catalogued code; the error handler
  * turns it into `{ error: { code, message, details } }` with the code's HTTP status.
  */
-import { ERROR_CODES, type ErrorCode } from '@ehc/contract';
+import { ERROR_CODES, type ErrorCode } from '@ehc/contract/errors';
 
 export class AppError extends Error {
   readonly code: ErrorCode;

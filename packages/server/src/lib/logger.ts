@@ -24,9 +24,9 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     {
       level,
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-      serializers: {
-        err: (error: Error) => maskSensitiveValue(pino.stdSerializers.err(error)) as pino.SerializedError,
-      },
+      // Runs before serializers: errors become plain, masked objects here, and the `err`
+      // serializer leaves them as they are.
+      serializers: { err: (value: unknown) => value },
       formatters: { log: (object) => maskSensitiveValue(object) as Record<string, unknown> },
       hooks: {
         logMethod(args, method) {

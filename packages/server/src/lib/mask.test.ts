@@ -22,3 +22,17 @@ describe('masking', () => {
     expect(maskSensitiveValue(value)).toEqual({ a: { b: ['138****1234'] }, self: '[Circular]' });
   });
 });
+
+describe('masking errors', () => {
+  it('keeps message, stack and cause of an Error, masked', () => {
+    const error = new Error('lookup of 11010020171225006X failed', { cause: new Error('phone 13812341234') });
+    const masked = maskSensitiveValue({ err: error }) as {
+      err: { type: string; message: string; stack: string; cause: { message: string } };
+    };
+    expect(masked.err.type).toBe('Error');
+    expect(masked.err.message).toBe('lookup of 110***********006X failed');
+    expect(masked.err.stack).toContain('110***********006X');
+    expect(masked.err.stack).not.toContain('11010020171225006X');
+    expect(masked.err.cause.message).toBe('phone 138****1234');
+  });
+});

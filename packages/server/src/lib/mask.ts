@@ -24,7 +24,9 @@ const MOBILE = /(?<![0-9A-Za-z])(?:\+?86[- ]?)?(1[3-9]\d{9})(?![0-9A-Za-z])/g;
 
 /** Masks every ID number and mobile number found in free text. */
 export function maskSensitiveText(text: string): string {
-  return text.replace(ID_NUMBER, (m) => maskIdNumber(m)).replace(MOBILE, (m, phone: string) => m.replace(phone, maskPhone(phone)));
+  return text
+    .replace(ID_NUMBER, (m) => maskIdNumber(m))
+    .replace(MOBILE, (m, phone: string) => m.replace(phone, maskPhone(phone)));
 }
 
 /** Deep copy of a log object with every string masked (depth-limited; cycles cut). */
@@ -33,9 +35,21 @@ export function maskSensitiveValue(value: unknown, depth = 0, seen = new WeakSet
   if (value === null || typeof value !== 'object' || depth > 8) return value;
   if (seen.has(value)) return '[Circular]';
   seen.add(value);
+  if (value instanceof Error) return maskSensitiveValue(errorToPlainObject(value), depth + 1, seen);
   if (Array.isArray(value)) return value.map((item) => maskSensitiveValue(item, depth + 1, seen));
   if (value instanceof Date || ArrayBuffer.isView(value)) return value;
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) out[key] = maskSensitiveValue(item, depth + 1, seen);
   return out;
+}
+
+/** An Error's non-enumerable message and stack (and its cause) as plain fields, for logging. */
+function errorToPlainObject(error: Error): Record<string, unknown> {
+  return {
+    type: error.name,
+    message: error.message,
+    stack: error.stack,
+    ...Object.fromEntries(Object.entries(error)),
+    ...(error.cause === undefined ? {} : { cause: error.cause }),
+  };
 }

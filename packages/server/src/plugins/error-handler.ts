@@ -33,20 +33,26 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (error.validation) {
       const issues: FieldIssue[] = error.validation.map((issue) => ({
         path: `${error.validationContext === 'body' ? '' : `/${error.validationContext ?? ''}`}${issue.instancePath || ''}${
-          issue.keyword === 'required' && typeof issue.params?.['requiredProperty'] === 'string'
-            ? `/${issue.params['requiredProperty']}`
+          issue.keyword === 'required' && typeof issue.params?.['missingProperty'] === 'string'
+            ? `/${issue.params['missingProperty']}`
             : ''
         }`,
         message: issue.message ?? 'invalid',
       }));
       return send(reply, 400, {
-        error: { code: 'VALIDATION_FAILED', message: ERROR_CODES.VALIDATION_FAILED.message, details: { issues } },
+        error: {
+          code: 'VALIDATION_FAILED',
+          message: ERROR_CODES.VALIDATION_FAILED.message,
+          details: { issues },
+        },
       });
     }
 
     const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
     if (mapped) {
-      return send(reply, ERROR_CODES[mapped].status, { error: { code: mapped, message: ERROR_CODES[mapped].message } });
+      return send(reply, ERROR_CODES[mapped].status, {
+        error: { code: mapped, message: ERROR_CODES[mapped].message },
+      });
     }
 
     if (error.statusCode === 429) {

@@ -13,7 +13,10 @@ export function createOperatorGuard(operatorToken: string | undefined) {
     const header = request.headers.authorization ?? '';
     const presented = Buffer.from(header.startsWith('Bearer ') ? header.slice(7).trim() : '');
     if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) {
-      throw new AppError('UNAUTHORIZED', 'a valid operator token is required (Authorization: Bearer <token>)');
+      throw new AppError(
+        'UNAUTHORIZED',
+        'a valid operator token is required (Authorization: Bearer <token>)',
+      );
     }
   };
 }

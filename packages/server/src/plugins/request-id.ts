@@ -1,7 +1,7 @@
 /** Request ids: the caller's X-Request-Id when it is sane, otherwise a fresh UUID; echoed back. */
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage } from 'node:http';
+import type { FastifyInstance } from 'fastify';
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{8,64}$/;
 

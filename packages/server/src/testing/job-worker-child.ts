@@ -13,7 +13,11 @@ import { resumableJob } from './test-jobs.js';
 const config = loadConfig();
 const database = await openDatabase(config.database, { command: 'job-worker-child' });
 await migrateToLatest(database.db);
-const queue = await createJobQueue(database, { logger: createLogger('silent'), pollingIntervalSeconds: 0.5, supervise: false });
+const queue = await createJobQueue(database, {
+  logger: createLogger('silent'),
+  pollingIntervalSeconds: 0.5,
+  supervise: false,
+});
 await queue.work([
   resumableJob(async (payload) => {
     fs.writeFileSync(`${payload.marker}.started`, String(process.pid));

@@ -12,7 +12,9 @@ import { type Config, loadConfig } from '../config.js';
 
 export type Backend = 'pglite' | 'postgres';
 
-export const BACKENDS: readonly Backend[] = process.env['EHC_TEST_DATABASE_URL'] ? ['pglite', 'postgres'] : ['pglite'];
+export const BACKENDS: readonly Backend[] = process.env['EHC_TEST_DATABASE_URL']
+  ? ['pglite', 'postgres']
+  : ['pglite'];
 
 export interface TestEnvironment {
   backend: Backend;
@@ -24,9 +26,17 @@ export interface TestEnvironment {
 }
 
 /** A fresh, empty node environment on `backend`. */
-export async function createTestEnvironment(backend: Backend, extraEnv: Record<string, string> = {}): Promise<TestEnvironment> {
+export async function createTestEnvironment(
+  backend: Backend,
+  extraEnv: Record<string, string> = {},
+): Promise<TestEnvironment> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ehc-test-'));
-  const env: Record<string, string> = { EHC_DATA_DIR: dataDir, EHC_LOG_LEVEL: 'silent', EHC_PORT: '0', ...extraEnv };
+  const env: Record<string, string> = {
+    EHC_DATA_DIR: dataDir,
+    EHC_LOG_LEVEL: 'silent',
+    EHC_PORT: '0',
+    ...extraEnv,
+  };
   let dropDatabase: (() => Promise<void>) | undefined;
   if (backend === 'postgres') {
     const adminUrl = process.env['EHC_TEST_DATABASE_URL'];
@@ -37,7 +47,10 @@ export async function createTestEnvironment(backend: Backend, extraEnv: Record<s
     url.pathname = `/${name}`;
     env['EHC_DATABASE_URL'] = url.toString();
     env['EHC_MASTER_KEY'] ??= randomBytes(16).toString('hex');
-    dropDatabase = () => withClient(adminUrl, (client) => client.query(`drop database if exists ${name} with (force)`)).then(() => undefined);
+    dropDatabase = () =>
+      withClient(adminUrl, (client) => client.query(`drop database if exists ${name} with (force)`)).then(
+        () => undefined,
+      );
   }
   return {
     backend,

@@ -1,5 +1,11 @@
 /** Probes, metrics and the operator's system endpoints. */
-import { ErrorResponse, HealthResponse, NodePublicKeyResponse, ReadinessResponse, SystemInfoResponse } from '@ehc/contract';
+import {
+  ErrorResponse,
+  HealthResponse,
+  NodePublicKeyResponse,
+  ReadinessResponse,
+  SystemInfoResponse,
+} from '@ehc/contract';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { preHandlerAsyncHookHandler } from 'fastify';
 import type { Metrics } from '../../plugins/metrics.js';
@@ -11,7 +17,10 @@ export interface SystemRoutesOptions {
   requireOperator: preHandlerAsyncHookHandler;
 }
 
-export const systemRoutes: FastifyPluginAsyncTypebox<SystemRoutesOptions> = async (app, { service, metrics, requireOperator }) => {
+export const systemRoutes: FastifyPluginAsyncTypebox<SystemRoutesOptions> = async (
+  app,
+  { service, metrics, requireOperator },
+) => {
   app.get(
     '/healthz',
     {
@@ -41,7 +50,13 @@ export const systemRoutes: FastifyPluginAsyncTypebox<SystemRoutesOptions> = asyn
 
   app.get(
     '/metrics',
-    { schema: { tags: ['system'], summary: 'Prometheus metrics (text exposition format)', produces: ['text/plain'] } },
+    {
+      schema: {
+        tags: ['system'],
+        summary: 'Prometheus metrics (text exposition format)',
+        produces: ['text/plain'],
+      },
+    },
     async (_request, reply) => {
       const text = await metrics.registry.metrics();
       return reply.type(metrics.registry.contentType).send(text);

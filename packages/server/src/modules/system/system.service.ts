@@ -24,7 +24,11 @@ export function createSystemService({ database, cipher, version }: SystemService
         await sql`select 1`.execute(database.db);
         checks.database = { ok: true };
         const status = await getMigrationStatus(database.db);
-        checks.migrations = { ok: status.pending.length === 0, applied: status.applied.length, pending: status.pending };
+        checks.migrations = {
+          ok: status.pending.length === 0,
+          applied: status.applied.length,
+          pending: status.pending,
+        };
       } catch (error) {
         checks.database = { ok: false, message: (error as Error).message };
       }
