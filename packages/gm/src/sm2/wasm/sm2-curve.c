@@ -563,17 +563,21 @@ static void mul_base_ct(jac *acc, const u32 *k) {
     i32 digit = digits[row];
     u32 sign = (u32)digit >> 31;
     u32 abs = ((u32)digit ^ (0u - sign)) + sign;
-    aff q;
-    for (int i = 0; i < LIMBS; i++) q.x.v[i] = q.y.v[i] = 0;
-    const aff *entries = G_TABLE + row * G_HALF;
+    /* read every entry of the row and keep the one at |digit|, 64 bits at a time */
+    u64 selected[sizeof(aff) / 8] = {0};
+    const u8 *entries = (const u8 *)(G_TABLE + row * G_HALF);
     for (u32 j = 1; j <= G_HALF; j++) {
       u32 x = abs ^ j;
-      u32 mask = (((x | (0u - x)) >> 31) ^ 1u) * 0xFFFFFFFFu;
-      for (int i = 0; i < LIMBS; i++) {
-        q.x.v[i] |= entries[j - 1].x.v[i] & mask;
-        q.y.v[i] |= entries[j - 1].y.v[i] & mask;
+      u64 mask = 0 - (u64)(((x | (0u - x)) >> 31) ^ 1u);
+      const u8 *entry = entries + (j - 1) * sizeof(aff);
+      for (u32 i = 0; i < sizeof(aff) / 8; i++) {
+        u64 word;
+        __builtin_memcpy(&word, entry + 8 * i, 8);
+        selected[i] |= word & mask;
       }
     }
+    aff q;
+    __builtin_memcpy(&q, selected, sizeof q);
     fe negy;
     fe_neg(&negy, &q.y);
     fe_cmov(&q.y, &negy, 0u - sign);
