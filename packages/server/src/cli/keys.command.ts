@@ -3,9 +3,7 @@ import fs from 'node:fs';
 import type { NodePublicKeyResponse } from '@ehc/contract';
 import { bytesToHex, hexToBytes, sm2PublicKeyToPem, sm3 } from '@ehc/gm';
 import type { Command } from 'commander';
-import { initialiseKeys, openCipherMachine, resolveMasterKey } from '../cipher/keys.service.js';
 import { loadConfig } from '../config.js';
-import { callAdminApi, openDatabaseForCommand, runningServerOf } from './node-access.js';
 import { action, CliError, notice, printJson, printLine } from './output.js';
 
 const DEVELOPMENT_NOTICE =
