@@ -187,6 +187,14 @@ describe.each(BACKENDS)('HTTP app on %s', (backend) => {
     const logged = logs.text();
     expect(logged).toContain('110***********006X');
     expect(logged).not.toContain('11010020171225006X');
+    expect(logged).toContain('"res":{"statusCode":500}');
+  });
+
+  it('logs request URLs with identifiers masked', async () => {
+    await app.inject({ method: 'GET', url: '/healthz?id_no=11010020171225006X&phone=13812341234' });
+    const logged = logs.text();
+    expect(logged).toContain('"url":"/healthz?id_no=110***********006X&phone=138****1234"');
+    expect(logged).not.toContain('13812341234');
   });
 
   it('guards the admin API with the operator token', async () => {

@@ -39,8 +39,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     // pino's Logger is Fastify's logger; the cast only narrows the type to what Fastify declares.
     loggerInstance: deps.logger as FastifyBaseLogger,
     genReqId: generateRequestId,
-    requestIdLogLabel: 'requestId',
-    disableRequestLogging: false,
     bodyLimit: 1024 * 1024,
     trustProxy: false,
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },

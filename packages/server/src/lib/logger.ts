@@ -26,8 +26,8 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       // Runs before serializers: errors become plain, masked objects here, and the `err`
       // serializer leaves them as they are.
-      serializers: { err: (value: unknown) => value },
-      formatters: { log: (object) => maskSensitiveValue(object) as Record<string, unknown> },
+      serializers: { err: keepAsIs, req: keepAsIs, res: keepAsIs },
+      formatters: { log: (object) => maskSensitiveValue(serializeHttp(object)) as Record<string, unknown> },
       hooks: {
         logMethod(args, method) {
           const masked = args.map((arg) => (typeof arg === 'string' ? maskSensitiveText(arg) : arg));
@@ -37,4 +37,26 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     },
     destination,
   );
+}
+
+const keepAsIs = (value: unknown) => value;
+
+/** Fastify's request and response objects reduced to what a request log needs. */
+function serializeHttp(object: Record<string, unknown>): Record<string, unknown> {
+  const { req, res } = object as { req?: HttpRequestLike; res?: { statusCode?: unknown } };
+  if (!req && !res) return object;
+  return {
+    ...object,
+    ...(req && typeof req === 'object' && 'method' in req
+      ? { req: { method: req.method, url: req.url, remoteAddress: req.ip ?? req.socket?.remoteAddress } }
+      : {}),
+    ...(res && typeof res === 'object' && 'statusCode' in res ? { res: { statusCode: res.statusCode } } : {}),
+  };
+}
+
+interface HttpRequestLike {
+  method?: string;
+  url?: string;
+  ip?: string;
+  socket?: { remoteAddress?: string };
 }

@@ -38,6 +38,11 @@ export function maskSensitiveValue(value: unknown, depth = 0, seen = new WeakSet
   if (value instanceof Error) return maskSensitiveValue(errorToPlainObject(value), depth + 1, seen);
   if (Array.isArray(value)) return value.map((item) => maskSensitiveValue(item, depth + 1, seen));
   if (value instanceof Date || ArrayBuffer.isView(value)) return value;
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) {
+    // Class instances (sockets, requests, pools) are not log data; serialise them before logging.
+    return `[${(value as object).constructor?.name ?? 'object'}]`;
+  }
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) out[key] = maskSensitiveValue(item, depth + 1, seen);
   return out;
