@@ -4,6 +4,11 @@
  * verification, and prepared keys that cache what repeated signing or verification would
  * recompute (the decoded point and its tables, Z_A, (1 + d)⁻¹).
  *
+ * Side channels: [k]G runs in constant time in the WebAssembly engine (see `wasm/sm2-curve.c`);
+ * the few operations modulo n on k and d use BigInt, which is not constant-time (as in
+ * noble-curves). JavaScript gives no stronger guarantee; keep long-lived node keys in a cipher
+ * machine where that matters.
+ *
  * @module
  */
 
