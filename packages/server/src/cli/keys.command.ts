@@ -99,14 +99,8 @@ async function readNodePublicKey(config: ReturnType<typeof loadConfig>): Promise
   try {
     const { machine, createdDevelopmentKeys } = await openCipherMachine(database.db, config);
     if (createdDevelopmentKeys) notice('no keys yet: created development keys');
-    const key = await machine.nodePublicKey();
-    return {
-      algorithm: 'SM2',
-      publicKeyHex: key.hex,
-      publicKeyPem: key.pem,
-      fingerprint: key.fingerprint,
-      development: machine.development,
-    };
+    const { describeNodePublicKey } = await import('../modules/system/system.service.js');
+    return describeNodePublicKey(machine);
   } finally {
     await database.close();
   }

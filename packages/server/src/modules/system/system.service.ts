@@ -46,17 +46,22 @@ export function createSystemService({ database, cipher, version }: SystemService
       return { name: 'EHC', version, database: database.kind, developmentKeys: cipher.development };
     },
 
-    async nodePublicKey(): Promise<NodePublicKeyResponse> {
-      const key = await cipher.nodePublicKey();
-      return {
-        algorithm: 'SM2',
-        publicKeyHex: key.hex,
-        publicKeyPem: key.pem,
-        fingerprint: key.fingerprint,
-        development: cipher.development,
-      };
+    nodePublicKey(): Promise<NodePublicKeyResponse> {
+      return describeNodePublicKey(cipher);
     },
   };
 }
 
 export type SystemService = ReturnType<typeof createSystemService>;
+
+/** The node's public key as the admin API and `ehc keys show-public` present it. */
+export async function describeNodePublicKey(cipher: CipherMachine): Promise<NodePublicKeyResponse> {
+  const key = await cipher.nodePublicKey();
+  return {
+    algorithm: 'SM2',
+    publicKeyHex: key.hex,
+    publicKeyPem: key.pem,
+    fingerprint: key.fingerprint,
+    development: cipher.development,
+  };
+}
