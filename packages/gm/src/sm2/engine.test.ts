@@ -1,5 +1,7 @@
 // The WebAssembly engine against the simple one (noble-curves BigInt arithmetic), value by value.
 
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bigIntToBytes32, bytesToBigInt, N, P, Sm2Point } from './curve.js';
@@ -8,6 +10,7 @@ import {
   createWasmEngine,
   createWasmEngineAsync,
   MAX_PREPARED_TABLES,
+  sm2CurveWasmBytes,
   wasmPointInternals,
 } from './engine-wasm.js';
 
@@ -291,6 +294,15 @@ describe('WebAssembly table heap', () => {
 });
 
 describe('WebAssembly loading', () => {
+  it('bundles exactly the module its generated header describes', () => {
+    const source = readFileSync(new URL('./wasm/sm2-curve.wasm.ts', import.meta.url), 'utf8');
+    const header = /\/\/ (\d+) bytes, SHA-256 ([0-9a-f]{64})\./.exec(source);
+    const bytes = sm2CurveWasmBytes();
+    expect(header).not.toBeNull();
+    expect(bytes.length).toBe(Number(header![1]));
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(header![2]);
+  });
+
   it('instantiates asynchronously too', async () => {
     const engine = await createWasmEngineAsync();
     expect(engine.mulBase(1n)).toEqual(Sm2Point.BASE.toAffine());
