@@ -3,16 +3,9 @@
  * benchmark also runs OpenSSL's own `openssl speed` in the same run, so the ratios compare like
  * with like on the same machine at the same moment.
  */
-import { execFileSync } from 'node:child_process';
-import os from 'node:os';
+import { describeMachine } from './machine.js';
 import { runSm2Bench } from './sm2.js';
 import { runSymmetricBench } from './symmetric.js';
-
-function machine(): string {
-  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  const openssl = execFileSync('openssl', ['version'], { encoding: 'utf8' }).trim();
-  return `${os.cpus().length} cores · ${cpu} · Node.js ${process.version} · ${openssl} · ${new Date().toISOString().slice(0, 10)}`;
-}
 
 const only = process.argv.slice(2);
 const benches: [string, () => Promise<string>][] = [
@@ -20,7 +13,9 @@ const benches: [string, () => Promise<string>][] = [
   ['sm2', runSm2Bench],
 ];
 
-process.stdout.write(`# npm run bench\n\nMachine: ${machine()}\n\n`);
+process.stdout.write(
+  `# npm run bench (${new Date().toISOString().slice(0, 10)})\n\n${describeMachine()}\n\n`,
+);
 for (const [name, run] of benches) {
   if (only.length > 0 && !only.includes(name)) continue;
   process.stdout.write(`${await run()}\n\n`);

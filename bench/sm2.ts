@@ -15,6 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { register } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { describeMachine } from './machine.js';
 
 // The package's `#backend` import resolves to TypeScript sources only under the `source`
 // condition, which tsx does not set; this resolve hook adds it for the imports below.
@@ -212,17 +213,6 @@ export async function runSm2Bench(): Promise<string> {
     'the OpenSSL CLI in the tests. Where WebAssembly is unavailable the same scheme runs on',
     'noble-curves (the fallback rows).',
   ].join('\n');
-}
-
-function describeMachine(): string {
-  const cpu = execFileSync('sh', ['-c', "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], {
-    encoding: 'utf8',
-  })
-    .trim()
-    .replace(/\s+/g, ' ');
-  const cores = execFileSync('nproc', { encoding: 'utf8' }).trim();
-  const openssl = execFileSync('openssl', ['version'], { encoding: 'utf8' }).trim();
-  return `Machine: ${cores} cores (\`nproc\`), ${cpu}, Node.js ${process.version}, ${openssl}`;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

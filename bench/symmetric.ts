@@ -16,6 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { register } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { describeMachine } from './machine.js';
 
 // The package's `#backend` import resolves to TypeScript sources only under the `source`
 // condition, which tsx does not set; this resolve hook adds it for the imports below.
@@ -187,17 +188,6 @@ The one-shot functions pay the context setup on every call: use \`createSm4Ciphe
 \`openssl speed -evp sm4\` means SM4-CBC in OpenSSL 3 naming, so the ciphers are named explicitly.
 HMAC-SM3 builds a \`createHmac\` object per call (Node has no reusable HMAC context, and composing
 it from two \`crypto.hash\` calls was not faster), so it keeps a per-call overhead.`;
-
-function describeMachine(): string {
-  const cpu = execFileSync('sh', ['-c', "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], {
-    encoding: 'utf8',
-  })
-    .trim()
-    .replace(/\s+/g, ' ');
-  const cores = execFileSync('nproc', { encoding: 'utf8' }).trim();
-  const openssl = execFileSync('openssl', ['version'], { encoding: 'utf8' }).trim();
-  return `Machine: ${cores} cores (\`nproc\`), ${cpu}, Node.js ${process.version}, ${openssl}`;
-}
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   process.stdout.write(`${await runSymmetricBench()}\n`);
