@@ -119,6 +119,17 @@ describe.each(BACKENDS)('software cipher machine on %s', (backend) => {
     });
   });
 
+  it('lets exactly one of two concurrent initialisations win', async () => {
+    const results = await Promise.allSettled([
+      initialiseKeys(database.db, master),
+      initialiseKeys(database.db, master),
+    ]);
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+    const rejected = results.find((result) => result.status === 'rejected') as PromiseRejectedResult;
+    expect(rejected.reason).toMatchObject({ code: 'KEYS_ALREADY_INITIALISED' });
+    expect(await database.db.selectFrom('cipher_keys').select('kind').execute()).toHaveLength(4);
+  });
+
   it('reports KEYS_NOT_INITIALISED on an empty key store', async () => {
     await expect(loadCipherMachine(database.db, master)).rejects.toMatchObject({
       code: 'KEYS_NOT_INITIALISED',

@@ -102,13 +102,13 @@ export async function initialiseKeys(
     },
   ];
 
-  await db.transaction().execute(async (trx) => {
-    if (await findCipherMachineRow(trx)) {
-      throw new AppError(
-        'KEYS_ALREADY_INITIALISED',
-        'the cipher machine already has keys; they are kept as they are',
-      );
-    }
+  const alreadyInitialised = () =>
+    new AppError(
+      'KEYS_ALREADY_INITIALISED',
+      'the cipher machine already has keys; they are kept as they are',
+    );
+  const created = db.transaction().execute(async (trx) => {
+    if (await findCipherMachineRow(trx)) throw alreadyInitialised();
     await insertCipherMachineRow(trx, {
       masterKeyCheck: keyCheckValue(master.key),
       development: master.development,
@@ -122,6 +122,10 @@ export async function initialiseKeys(
         origin,
       });
     }
+  });
+  await created.catch((error: unknown) => {
+    // Two operators initialising at once: the second commit hits cipher_machine's primary key.
+    throw (error as { code?: string }).code === '23505' ? alreadyInitialised() : error;
   });
 
   return {
