@@ -36,7 +36,7 @@ describe('@ehc/gm in a browser realm', () => {
     // The realm's own typed arrays must come back from its globals, as they do in a browser,
     // so TextEncoder is rebuilt inside the realm around the host's encoder.
     const page = vm.createContext({
-      crypto: { getRandomValues: <T extends ArrayBufferView>(array: T) => webcrypto.getRandomValues(array) },
+      crypto: { getRandomValues: (array: Uint8Array) => webcrypto.getRandomValues(array) },
       hostEncode: (text: string) => Array.from(new TextEncoder().encode(text)),
       TextDecoder,
       atob,
