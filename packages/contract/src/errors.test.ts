@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { COMMON_ERROR_CODES } from './errors/common.js';
+import { ERROR_CODES, isErrorCode } from './errors.js';
+
+describe('error-code catalogue', () => {
+  it('has no code defined by two domains (a later spread would silently replace it)', () => {
+    const domains = [COMMON_ERROR_CODES];
+    const total = domains.reduce((n, domain) => n + Object.keys(domain).length, 0);
+    expect(Object.keys(ERROR_CODES)).toHaveLength(total);
+  });
+
+  it('gives every code an HTTP status, an English and a Chinese message', () => {
+    for (const [code, info] of Object.entries(ERROR_CODES)) {
+      expect(code).toMatch(/^[A-Z][A-Z0-9_]+$/);
+      expect(info.status).toBeGreaterThanOrEqual(400);
+      expect(info.status).toBeLessThan(600);
+      expect(info.message.length).toBeGreaterThan(5);
+      expect(info.messageZh).toMatch(/[\u4e00-\u9fff]/);
+    }
+    expect(isErrorCode('VALIDATION_FAILED')).toBe(true);
+    expect(isErrorCode('toString')).toBe(false);
+  });
+});
