@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { CARD_ERROR_CODES } from './errors/cards.js';
 import { COMMON_ERROR_CODES } from './errors/common.js';
 import { ERROR_CODES, isErrorCode } from './errors.js';
 
 describe('error-code catalogue', () => {
   it('has no code defined by two domains (a later spread would silently replace it)', () => {
-    const domains = [COMMON_ERROR_CODES];
+    const domains = [COMMON_ERROR_CODES, CARD_ERROR_CODES];
     const total = domains.reduce((n, domain) => n + Object.keys(domain).length, 0);
     expect(Object.keys(ERROR_CODES)).toHaveLength(total);
   });

@@ -3,6 +3,7 @@
  * and the default message live here so that server, CLI and web agree. Codes are stable: add
  * new ones, never rename or reuse one.
  */
+import { CARD_ERROR_CODES } from './errors/cards.js';
 import { COMMON_ERROR_CODES } from './errors/common.js';
 
 export type { ErrorCodeInfo } from './errors/types.js';
@@ -12,6 +13,7 @@ export type { ErrorCodeInfo } from './errors/types.js';
  */
 export const ERROR_CODES = {
   ...COMMON_ERROR_CODES,
+  ...CARD_ERROR_CODES,
 } as const;
 
 /** A platform error code, e.g. `VALIDATION_FAILED`. */
