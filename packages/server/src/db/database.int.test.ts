@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../migrations/index.js';
 import { BACKENDS, createTestEnvironment, type TestEnvironment } from '../testing/test-backends.js';
 import { type DatabaseHandle, openDatabase } from './database.js';
 import { getMigrationStatus, migrateToLatest } from './migrate.js';
@@ -18,10 +19,12 @@ describe.each(BACKENDS)('database on %s', (backend) => {
   });
 
   it('applies migrations forward once and reports them', async () => {
-    expect(await getMigrationStatus(database.db)).toEqual({ applied: [], pending: ['0001_init'] });
-    expect(await migrateToLatest(database.db)).toEqual(['0001_init']);
+    const all = Object.keys(MIGRATIONS).sort();
+    expect(all[0]).toBe('0001_init');
+    expect(await getMigrationStatus(database.db)).toEqual({ applied: [], pending: all });
+    expect(await migrateToLatest(database.db)).toEqual(all);
     expect(await migrateToLatest(database.db)).toEqual([]);
-    expect(await getMigrationStatus(database.db)).toEqual({ applied: ['0001_init'], pending: [] });
+    expect(await getMigrationStatus(database.db)).toEqual({ applied: all, pending: [] });
   });
 
   it('returns int8 as a string and timestamps as dates on both back ends', async () => {

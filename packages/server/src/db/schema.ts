@@ -3,6 +3,12 @@
  * created_at and updated_at. Migrations in ../migrations are the source of truth; keep these in step.
  */
 import type { ColumnType, Generated } from 'kysely';
+import type { AuditTables } from '../modules/audit/audit.tables.js';
+import type { IdentityTables } from '../modules/identity/identity.tables.js';
+import type { PersonalDataTables } from '../modules/personal-data/personal-data.tables.js';
+import type { UsageTables } from '../modules/usage/usage.tables.js';
+import type { CardTables } from '../modules/cards/cards.tables.js';
+import type { InstitutionTables } from '../modules/institutions/institutions.tables.js';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -36,7 +42,13 @@ export interface CipherKeyTable {
   updated_at: UpdatedAt;
 }
 
-export interface Database {
+export interface Database
+  extends CardTables,
+    InstitutionTables,
+    AuditTables,
+    PersonalDataTables,
+    IdentityTables,
+    UsageTables {
   cipher_machine: CipherMachineTable;
   cipher_keys: CipherKeyTable;
 }

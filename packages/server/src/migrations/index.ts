@@ -4,9 +4,15 @@
  */
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_init.js';
+import * as m0003 from './0003_records.js';
+import * as m0002 from './0002_institutions.js';
+import * as m0004 from './0004_cards.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_init': m0001,
+  '0003_records': m0003,
+  '0002_institutions': m0002,
+  '0004_cards': m0004,
 };
 
 export const migrationProvider: MigrationProvider = {
