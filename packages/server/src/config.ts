@@ -4,6 +4,7 @@
  * them in one round instead of one per restart.
  */
 import path from 'node:path';
+import { isValidCardChannelCode, isValidNodeCode } from '@ehc/gm';
 
 export type DatabaseConfig =
   | { readonly kind: 'pglite'; readonly dataDir: string }
@@ -22,6 +23,20 @@ export interface Config {
   readonly operatorToken: string | undefined;
   /** Directory of the built web app served at `/`; undefined = the @ehc/web build in this checkout. */
   readonly webDir: string | undefined;
+  /** Cards and QR codes: node code, dynamic-code lifetime, channels allowed below registry level. */
+  readonly cards: CardsConfig;
+}
+
+export interface CardsConfig {
+  /** This node's code (GB/T 2260 region, optional suffix), written into signed QR codes. */
+  readonly nodeCode: string;
+  /** Lifetime of a dynamic QR code in seconds (EHC_QR_DYNAMIC_TTL). */
+  readonly qrDynamicTtlSeconds: number;
+  /**
+   * Channels where a registration the identity provider cannot confirm (unknown person, provider
+   * unavailable) is still accepted at document level, marked and audited. Empty by default.
+   */
+  readonly loweredVerificationChannels: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -46,6 +61,9 @@ const KNOWN_KEYS = new Set([
   'EHC_MASTER_KEY',
   'EHC_OPERATOR_TOKEN',
   'EHC_WEB_DIR',
+  'EHC_NODE_CODE',
+  'EHC_QR_DYNAMIC_TTL',
+  'EHC_IDENTITY_LOWERED_CHANNELS',
 ]);
 /** Keys read by tooling (tests, benchmarks), not by the server. */
 const TOOLING_KEYS = new Set(['EHC_TEST_DATABASE_URL', 'EHC_SKIP_SLOW', 'EHC_BENCH_DATABASE_URL']);
@@ -120,6 +138,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const webDirRaw = read('EHC_WEB_DIR');
   const webDir = webDirRaw === undefined ? undefined : path.resolve(cwd, webDirRaw);
 
+  const cards = readCardsConfig(read, issues);
+
   if (issues.length > 0) throw new ConfigError(issues);
   return Object.freeze({
     database: Object.freeze(database),
@@ -130,6 +150,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     masterKeyHex: masterKeyHex?.toLowerCase(),
     operatorToken,
     webDir,
+    cards,
+  });
+}
+
+function readCardsConfig(read: (key: string) => string | undefined, issues: string[]): CardsConfig {
+  const nodeCode = read('EHC_NODE_CODE') ?? '370100';
+  if (!isValidNodeCode(nodeCode)) {
+    issues.push(
+      `EHC_NODE_CODE: must be a GB/T 2260 region code with an optional -suffix (e.g. 370100), got "${nodeCode}"`,
+    );
+  }
+  const ttl = parseInteger(read('EHC_QR_DYNAMIC_TTL') ?? '60');
+  if (ttl === undefined || ttl < 10 || ttl > 86_400) {
+    issues.push(
+      `EHC_QR_DYNAMIC_TTL: must be whole seconds from 10 to 86400, got "${read('EHC_QR_DYNAMIC_TTL')}"`,
+    );
+  }
+  const lowered = (read('EHC_IDENTITY_LOWERED_CHANNELS') ?? '')
+    .split(',')
+    .map((channel) => channel.trim())
+    .filter((channel) => channel !== '');
+  for (const channel of lowered) {
+    if (!isValidCardChannelCode(channel))
+      issues.push(`EHC_IDENTITY_LOWERED_CHANNELS: "${channel}" is not a card channel code`);
+  }
+  return Object.freeze({
+    nodeCode,
+    qrDynamicTtlSeconds: ttl ?? 60,
+    loweredVerificationChannels: Object.freeze(lowered),
   });
 }
 
