@@ -1,11 +1,20 @@
 import { describe, expect, it } from 'vitest';
+import { AUDIT_ERROR_CODES } from './errors/audit.js';
 import { CARD_ERROR_CODES } from './errors/cards.js';
 import { COMMON_ERROR_CODES } from './errors/common.js';
+import { PERSONAL_DATA_ERROR_CODES } from './errors/personal-data.js';
+import { USAGE_ERROR_CODES } from './errors/usage.js';
 import { ERROR_CODES, isErrorCode } from './errors.js';
 
 describe('error-code catalogue', () => {
   it('has no code defined by two domains (a later spread would silently replace it)', () => {
-    const domains = [COMMON_ERROR_CODES, CARD_ERROR_CODES];
+    const domains = [
+      COMMON_ERROR_CODES,
+      PERSONAL_DATA_ERROR_CODES,
+      AUDIT_ERROR_CODES,
+      USAGE_ERROR_CODES,
+      CARD_ERROR_CODES,
+    ];
     const total = domains.reduce((n, domain) => n + Object.keys(domain).length, 0);
     expect(Object.keys(ERROR_CODES)).toHaveLength(total);
   });

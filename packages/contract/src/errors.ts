@@ -3,8 +3,11 @@
  * and the default message live here so that server, CLI and web agree. Codes are stable: add
  * new ones, never rename or reuse one.
  */
+import { AUDIT_ERROR_CODES } from './errors/audit.js';
 import { CARD_ERROR_CODES } from './errors/cards.js';
 import { COMMON_ERROR_CODES } from './errors/common.js';
+import { PERSONAL_DATA_ERROR_CODES } from './errors/personal-data.js';
+import { USAGE_ERROR_CODES } from './errors/usage.js';
 
 export type { ErrorCodeInfo } from './errors/types.js';
 
@@ -13,6 +16,9 @@ export type { ErrorCodeInfo } from './errors/types.js';
  */
 export const ERROR_CODES = {
   ...COMMON_ERROR_CODES,
+  ...PERSONAL_DATA_ERROR_CODES,
+  ...AUDIT_ERROR_CODES,
+  ...USAGE_ERROR_CODES,
   ...CARD_ERROR_CODES,
 } as const;
 
