@@ -27,12 +27,14 @@ describe.each(BACKENDS)('database on %s', (backend) => {
     expect(await getMigrationStatus(database.db)).toEqual({ applied: all, pending: [] });
   });
 
-  it('returns int8 as a string and timestamps as dates on both back ends', async () => {
+  it('returns int8 as a string, dates as yyyy-MM-dd text and timestamps as dates on both back ends', async () => {
     const { rows } = await sql<{
       big: string;
       at: Date;
-    }>`select 9007199254740993::int8 as big, now() as at`.execute(database.db);
+      day: string;
+    }>`select 9007199254740993::int8 as big, now() as at, '2017-12-25'::date as day`.execute(database.db);
     expect(rows[0]?.big).toBe('9007199254740993');
+    expect(rows[0]?.day).toBe('2017-12-25');
     expect(rows[0]?.at).toBeInstanceOf(Date);
   });
 

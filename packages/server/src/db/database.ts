@@ -45,15 +45,21 @@ export async function openDatabase(
     : openPglite(config.dataDir, options);
 }
 
-// int8 and numeric stay strings on both back ends (pg's default), so no silent precision loss.
+// int8 and numeric stay strings on both back ends (pg's default), so no silent precision loss;
+// date stays 'YYYY-MM-DD' text, because a Date at local midnight shifts with the time zone.
 const keepText = (value: string) => value;
+const PG_DATE_OID = 1082;
 
 async function openPglite(dataDir: string, options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   const lock = acquireDataDirLock(dataDir, options.command);
   let pglite: PGlite;
   try {
     pglite = await PGlite.create(dataDir, {
-      parsers: { [pgliteTypes.INT8]: keepText, [pgliteTypes.NUMERIC]: keepText },
+      parsers: {
+        [pgliteTypes.INT8]: keepText,
+        [pgliteTypes.NUMERIC]: keepText,
+        [pgliteTypes.DATE]: keepText,
+      },
     });
   } catch (error) {
     lock.release();
@@ -92,7 +98,14 @@ async function openPostgres(
   poolSize: number,
   options: OpenDatabaseOptions,
 ): Promise<DatabaseHandle> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'ehc' });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    application_name: 'ehc',
+    types: {
+      getTypeParser: (oid, format) => (oid === PG_DATE_OID ? keepText : pg.types.getTypeParser(oid, format)),
+    },
+  });
   // An idle connection that the server drops must not crash the process; the pool replaces it.
   pool.on('error', (error) => options.onIdleConnectionError?.(error));
   // Fail at open, with the server's own message, rather than on the first request.

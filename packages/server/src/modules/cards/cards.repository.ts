@@ -1,0 +1,118 @@
+/** Kysely access to residents, cards, registrations and card history. Rows or undefined; no rules. */
+import type { Insertable, Updateable } from 'kysely';
+import type { DbExecutor } from '../audit/audit.types.js';
+import type { CardEventTable, CardStatus, CardTable, ResidentTable } from './cards.tables.js';
+
+export function findResidentByIdIndex(db: DbExecutor, idType: string, idNoIndex: string) {
+  return db
+    .selectFrom('residents')
+    .selectAll()
+    .where('id_type', '=', idType)
+    .where('id_no_index', '=', idNoIndex)
+    .executeTakeFirst();
+}
+
+export function findLiveCardOfResident(db: DbExecutor, residentId: string) {
+  return db
+    .selectFrom('cards')
+    .selectAll()
+    .where('resident_id', '=', residentId)
+    .where('status', '<>', 'cancelled')
+    .executeTakeFirst();
+}
+
+/** A card with its holder, by EHC ID. */
+export function findCardWithResidentByEhcId(db: DbExecutor, ehcId: string) {
+  return db
+    .selectFrom('cards')
+    .innerJoin('residents', 'residents.id', 'cards.resident_id')
+    .select([
+      'cards.id as card_id',
+      'cards.ehc_id',
+      'cards.kind',
+      'cards.status',
+      'cards.verification_level',
+      'cards.below_default_level',
+      'cards.channel',
+      'cards.created_at as issued_at',
+      'residents.id as resident_id',
+      'residents.master_index',
+      'residents.id_type',
+      'residents.id_no_enc',
+      'residents.name',
+      'residents.gender',
+      'residents.birthday',
+      'residents.nation',
+      'residents.nationality',
+      'residents.phone_enc',
+      'residents.address_enc',
+      'residents.marital_status',
+    ])
+    .where('cards.ehc_id', '=', ehcId)
+    .executeTakeFirst();
+}
+
+export type CardWithResidentRow = NonNullable<Awaited<ReturnType<typeof findCardWithResidentByEhcId>>>;
+
+export function findRegistration(db: DbExecutor, appId: string, registerNo: string) {
+  return db
+    .selectFrom('card_registrations')
+    .innerJoin('cards', 'cards.id', 'card_registrations.card_id')
+    .select(['cards.ehc_id'])
+    .where('card_registrations.app_id', '=', appId)
+    .where('card_registrations.register_no', '=', registerNo)
+    .executeTakeFirst();
+}
+
+export async function insertRegistration(db: DbExecutor, appId: string, registerNo: string, cardId: string) {
+  await db
+    .insertInto('card_registrations')
+    .values({ app_id: appId, register_no: registerNo, card_id: cardId })
+    .onConflict((conflict) => conflict.columns(['app_id', 'register_no']).doNothing())
+    .execute();
+}
+
+export function insertResident(db: DbExecutor, row: Insertable<ResidentTable>) {
+  return db.insertInto('residents').values(row).returning('id').executeTakeFirstOrThrow();
+}
+
+export function insertCard(db: DbExecutor, row: Insertable<CardTable>) {
+  return db.insertInto('cards').values(row).returning(['id', 'ehc_id']).executeTakeFirstOrThrow();
+}
+
+export async function insertCardEvent(db: DbExecutor, row: Insertable<CardEventTable>) {
+  await db
+    .insertInto('card_events')
+    .values({ ...row, changes: row.changes === undefined ? null : JSON.stringify(row.changes) })
+    .execute();
+}
+
+export async function updateCardStatus(
+  db: DbExecutor,
+  cardId: string,
+  status: CardStatus,
+  extra: Pick<Updateable<CardTable>, 'cancel_reason' | 'cancelled_at'> = {},
+) {
+  await db
+    .updateTable('cards')
+    .set({ status, ...extra, updated_at: new Date() })
+    .where('id', '=', cardId)
+    .execute();
+}
+
+export async function updateResident(db: DbExecutor, residentId: string, changes: Updateable<ResidentTable>) {
+  await db
+    .updateTable('residents')
+    .set({ ...changes, updated_at: new Date() })
+    .where('id', '=', residentId)
+    .execute();
+}
+
+export function listCardEvents(db: DbExecutor, cardId: string) {
+  return db
+    .selectFrom('card_events')
+    .select(['event', 'actor', 'reason', 'changes', 'created_at'])
+    .where('card_id', '=', cardId)
+    .orderBy('id')
+    .execute();
+}
