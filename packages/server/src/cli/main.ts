@@ -5,6 +5,7 @@
  */
 import { Command } from 'commander';
 import { SERVER_VERSION } from '../version.js';
+import { registerAuditCommands } from './audit.command.js';
 import { registerDbCommands } from './db.command.js';
 import { registerGmCommands } from './gm.command.js';
 import { registerKeysCommands } from './keys.command.js';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerDbCommands(program);
   registerKeysCommands(program);
   registerGmCommands(program);
+  registerAuditCommands(program);
   return program;
 }
 
