@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { ACCESS_ERROR_CODES } from './errors/access.js';
 import { AUDIT_ERROR_CODES } from './errors/audit.js';
 import { CARD_ERROR_CODES } from './errors/cards.js';
 import { COMMON_ERROR_CODES } from './errors/common.js';
+import { INSTITUTION_ERROR_CODES } from './errors/institutions.js';
 import { PERSONAL_DATA_ERROR_CODES } from './errors/personal-data.js';
 import { USAGE_ERROR_CODES } from './errors/usage.js';
 import { ERROR_CODES, isErrorCode } from './errors.js';
@@ -14,6 +16,8 @@ describe('error-code catalogue', () => {
       AUDIT_ERROR_CODES,
       USAGE_ERROR_CODES,
       CARD_ERROR_CODES,
+      INSTITUTION_ERROR_CODES,
+      ACCESS_ERROR_CODES,
     ];
     const total = domains.reduce((n, domain) => n + Object.keys(domain).length, 0);
     expect(Object.keys(ERROR_CODES)).toHaveLength(total);

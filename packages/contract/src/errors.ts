@@ -3,9 +3,12 @@
  * and the default message live here so that server, CLI and web agree. Codes are stable: add
  * new ones, never rename or reuse one.
  */
+
+import { ACCESS_ERROR_CODES } from './errors/access.js';
 import { AUDIT_ERROR_CODES } from './errors/audit.js';
 import { CARD_ERROR_CODES } from './errors/cards.js';
 import { COMMON_ERROR_CODES } from './errors/common.js';
+import { INSTITUTION_ERROR_CODES } from './errors/institutions.js';
 import { PERSONAL_DATA_ERROR_CODES } from './errors/personal-data.js';
 import { USAGE_ERROR_CODES } from './errors/usage.js';
 
@@ -19,6 +22,8 @@ export const ERROR_CODES = {
   ...PERSONAL_DATA_ERROR_CODES,
   ...AUDIT_ERROR_CODES,
   ...USAGE_ERROR_CODES,
+  ...INSTITUTION_ERROR_CODES,
+  ...ACCESS_ERROR_CODES,
   ...CARD_ERROR_CODES,
 } as const;
 

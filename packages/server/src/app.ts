@@ -15,6 +15,7 @@ import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import type { JobQueue } from './jobs/job-queue.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
+import { registerInstitutions } from './modules/institutions/institutions.module.js';
 import { systemRoutes } from './modules/system/system.routes.js';
 import { createSystemService } from './modules/system/system.service.js';
 import { registerErrorHandling } from './plugins/error-handler.js';
@@ -91,6 +92,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     version: SERVER_VERSION,
   });
   await app.register(systemRoutes, { service: systemService, metrics, requireOperator });
+  await registerInstitutions(app, { database: deps.database, cipher: deps.cipher, requireOperator });
   await app.register(auditRoutes, { db: deps.database.db, requireOperator });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -4,11 +4,11 @@
  */
 import type { ColumnType, Generated } from 'kysely';
 import type { AuditTables } from '../modules/audit/audit.tables.js';
+import type { CardTables } from '../modules/cards/cards.tables.js';
 import type { IdentityTables } from '../modules/identity/identity.tables.js';
+import type { InstitutionTables } from '../modules/institutions/institutions.tables.js';
 import type { PersonalDataTables } from '../modules/personal-data/personal-data.tables.js';
 import type { UsageTables } from '../modules/usage/usage.tables.js';
-import type { CardTables } from '../modules/cards/cards.tables.js';
-import type { InstitutionTables } from '../modules/institutions/institutions.tables.js';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;

@@ -4,8 +4,8 @@
  */
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_init.js';
-import * as m0003 from './0003_records.js';
 import * as m0002 from './0002_institutions.js';
+import * as m0003 from './0003_records.js';
 import * as m0004 from './0004_cards.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
