@@ -24,7 +24,10 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(backend: Backend): Promise<TestApp> {
+export async function createTestApp(
+  backend: Backend,
+  options: { beforeReady?: (app: FastifyInstance) => void } = {},
+): Promise<TestApp> {
   const environment = await createTestEnvironment(backend, { EHC_OPERATOR_TOKEN: TEST_OPERATOR_TOKEN });
   if (backend === 'postgres') {
     const { openDatabase } = await import('../db/database.js');
@@ -42,6 +45,7 @@ export async function createTestApp(backend: Backend): Promise<TestApp> {
     logger: createLogger('silent'),
     operatorToken: runtime.operatorToken,
   });
+  options.beforeReady?.(app);
   await app.ready();
   return {
     environment,
