@@ -16,7 +16,7 @@ import { type ChainedEntry, computeAuditHash, GENESIS_HASH } from './audit.chain
 import type { AuditEntryInput, AuditLog, DbExecutor } from './audit.types.js';
 
 /** Key of the advisory lock serialising appends ('EHCAUDIT' in ASCII). */
-export const AUDIT_LOCK_KEY = '4992030523729005908';
+export const AUDIT_LOCK_KEY = '4992314134822668628';
 
 export interface AuditLogOptions {
   /** Clock, for tests. */
