@@ -5,10 +5,12 @@
  */
 import { Command } from 'commander';
 import { SERVER_VERSION } from '../version.js';
+import { registerAppCommands } from './app.command.js';
 import { registerAuditCommands } from './audit.command.js';
 import { registerDbCommands } from './db.command.js';
 import { registerGmCommands } from './gm.command.js';
 import { registerKeysCommands } from './keys.command.js';
+import { registerOrgCommands } from './org.command.js';
 import { registerServeCommand } from './serve.command.js';
 
 export function buildProgram(): Command {
@@ -23,6 +25,8 @@ export function buildProgram(): Command {
   registerDbCommands(program);
   registerKeysCommands(program);
   registerGmCommands(program);
+  registerOrgCommands(program);
+  registerAppCommands(program);
   registerAuditCommands(program);
   return program;
 }
