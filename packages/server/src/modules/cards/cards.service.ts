@@ -167,6 +167,16 @@ export function createCardsService(deps: CardsServiceDeps) {
     return verifyQrSignature(nodeKey, code.signedPayload, code.signature);
   }
 
+  async function readCard(actor: CardActor, ehcId: string): Promise<CardView> {
+    const row = await loadCard(db, ehcId);
+    await audit.append(db, {
+      actor: auditActor(actor),
+      action: 'card.read',
+      subject: { kind: 'card', id: row.ehc_id },
+    });
+    return toView(actor, row);
+  }
+
   return {
     /**
      * Registers a resident and issues their card, or returns the card they already have.
@@ -259,15 +269,7 @@ export function createCardsService(deps: CardsServiceDeps) {
     },
 
     /** A card and its holder, masked for this actor; reading is audited. */
-    async getCard(actor: CardActor, ehcId: string): Promise<CardView> {
-      const row = await loadCard(db, ehcId);
-      await audit.append(db, {
-        actor: auditActor(actor),
-        action: 'card.read',
-        subject: { kind: 'card', id: row.ehc_id },
-      });
-      return toView(actor, row);
-    },
+    getCard: readCard,
 
     /** The card of a person, found by ID document (blind index), masked for this actor. */
     async findCardByIdentity(actor: CardActor, idType: string, idNo: string): Promise<CardView> {
@@ -278,7 +280,7 @@ export function createCardsService(deps: CardsServiceDeps) {
       );
       const card = resident && (await repo.findLiveCardOfResident(db, resident.id));
       if (!card) throw new AppError('CARD_NOT_FOUND');
-      return this.getCard(actor, card.ehc_id);
+      return readCard(actor, card.ehc_id);
     },
 
     /**

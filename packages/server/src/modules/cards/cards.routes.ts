@@ -1,0 +1,276 @@
+/** The card REST API under `/api/v1` (signed requests, EHC-FORMATS §7); handlers only translate. */
+import { ErrorResponse } from '@ehc/contract';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '../../lib/errors.js';
+import { requireAppScope } from '../../plugins/app-auth.js';
+import { renderQrPng, renderQrSvg } from '../qr/qr-image.js';
+import {
+  AlterHolderBody,
+  CardResponse,
+  CodeImageQuery,
+  CodeResponse,
+  EhcIdParams,
+  GenerateCodeBody,
+  HistoryResponse,
+  LookupBody,
+  ReasonBody,
+  RegisterCardBody,
+  RegisterCardResponse,
+  VerifyBody,
+  VerifyResponse,
+} from './cards.schemas.js';
+import type { CardActor, CardsService, CardView } from './cards.service.js';
+
+export interface CardsRoutesOptions {
+  service: CardsService;
+}
+
+const errors = {
+  400: ErrorResponse,
+  401: ErrorResponse,
+  403: ErrorResponse,
+  404: ErrorResponse,
+  409: ErrorResponse,
+};
+const security = [{ ehcSignature: [] }];
+
+function actorOf(request: FastifyRequest): CardActor {
+  const principal = request.appPrincipal;
+  if (!principal) throw new AppError('UNAUTHORIZED');
+  return { kind: 'app', appId: principal.appId, orgCode: principal.orgCode, scopes: principal.scopes };
+}
+
+/** CardView in the protocol's vocabulary. */
+export function toCardResponse(card: CardView) {
+  return {
+    ehealth_card_id: card.ehcId,
+    mindex_id: card.masterIndex,
+    kind: card.kind,
+    status: card.status,
+    verification_level: card.verificationLevel,
+    issued_at: card.issuedAt,
+    holder: {
+      id_type: card.holder.idType,
+      id_no: card.holder.idNo,
+      name: card.holder.name,
+      gender: card.holder.gender,
+      birthday: card.holder.birthday,
+      nation: card.holder.nation,
+      cellphone: card.holder.cellphone,
+      address: card.holder.address,
+      masked: card.holder.masked,
+    },
+  };
+}
+
+export const cardsRoutes: FastifyPluginAsyncTypebox<CardsRoutesOptions> = async (app, { service }) => {
+  app.post(
+    '/api/v1/cards',
+    {
+      preHandler: requireAppScope('register'),
+      schema: {
+        tags: ['cards'],
+        summary: 'Register a resident and issue the card (or return the card they have)',
+        security,
+        body: RegisterCardBody,
+        response: {
+          200: RegisterCardResponse,
+          201: RegisterCardResponse,
+          422: ErrorResponse,
+          503: ErrorResponse,
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const { card, created } = await service.registerCard(actorOf(request), {
+        registerNo: body.register_no,
+        idType: body.id_type,
+        idNo: body.id_no,
+        name: body.name,
+        gender: body.gender,
+        birthday: body.birthday,
+        nation: body.nation,
+        nationality: body.nationality,
+        cellphone: body.cellphone,
+        address: body.address,
+        maritalStatus: body.maritalstatus,
+        channel: body.channel,
+      });
+      return reply
+        .code(created ? 201 : 200)
+        .send({ ...toCardResponse(card), created, ehealth_code: `${card.ehcId}:1` });
+    },
+  );
+
+  app.get(
+    '/api/v1/cards/:ehcId',
+    {
+      preHandler: requireAppScope('query'),
+      schema: {
+        tags: ['cards'],
+        summary: 'A card and its holder',
+        security,
+        params: EhcIdParams,
+        response: { 200: CardResponse, ...errors },
+      },
+    },
+    async (request) => toCardResponse(await service.getCard(actorOf(request), request.params.ehcId)),
+  );
+
+  app.post(
+    '/api/v1/cards/lookup',
+    {
+      preHandler: requireAppScope('query'),
+      schema: {
+        tags: ['cards'],
+        summary: 'Find a card by ID document (in the body, so the number never lands in access logs)',
+        security,
+        body: LookupBody,
+        response: { 200: CardResponse, ...errors },
+      },
+    },
+    async (request) =>
+      toCardResponse(
+        await service.findCardByIdentity(actorOf(request), request.body.id_type, request.body.id_no),
+      ),
+  );
+
+  app.post(
+    '/api/v1/cards/:ehcId/code',
+    {
+      preHandler: requireAppScope('query'),
+      schema: {
+        tags: ['cards'],
+        summary: 'QR text of the card: dynamic (expires after EHC_QR_DYNAMIC_TTL) or static',
+        security,
+        params: EhcIdParams,
+        body: GenerateCodeBody,
+        response: { 200: CodeResponse, ...errors },
+      },
+    },
+    async (request) => {
+      const code = await service.generateCode(actorOf(request), request.params.ehcId, {
+        type: request.body.type,
+        signed: request.body.signed === true,
+      });
+      return { ehealth_code: code.text, expires_at: code.expiresAt };
+    },
+  );
+
+  app.get(
+    '/api/v1/cards/:ehcId/code/image',
+    {
+      preHandler: requireAppScope('query'),
+      schema: {
+        tags: ['cards'],
+        summary: 'QR image of the card (PNG or SVG)',
+        security,
+        params: EhcIdParams,
+        querystring: CodeImageQuery,
+        produces: ['image/png', 'image/svg+xml'],
+      },
+    },
+    async (request, reply) => {
+      const code = await service.generateCode(actorOf(request), request.params.ehcId, {
+        type: request.query.type,
+        signed: request.query.signed === true,
+      });
+      reply.header('cache-control', 'no-store');
+      if (code.expiresAt) reply.header('x-ehc-expires-at', code.expiresAt);
+      return request.query.format === 'svg'
+        ? reply.type('image/svg+xml').send(await renderQrSvg(code.text))
+        : reply.type('image/png').send(await renderQrPng(code.text));
+    },
+  );
+
+  app.post(
+    '/api/v1/verifications',
+    {
+      preHandler: requireAppScope('verify'),
+      schema: {
+        tags: ['cards'],
+        summary: 'Verify a scanned code (扫码验证) and record the card use',
+        security,
+        body: VerifyBody,
+        response: { 200: VerifyResponse, ...errors },
+      },
+    },
+    async (request) => {
+      const body = request.body;
+      const card = await service.verifyCode(actorOf(request), {
+        code: body.ehealth_code,
+        sceneCode: body.medstepcode,
+        terminalCode: body.terminalcode,
+        channelCode: body.channelcode,
+        departmentCode: body.depcode,
+        costType: body.cost_type,
+      });
+      return { ...toCardResponse(card), presented: card.presented };
+    },
+  );
+
+  for (const [path, summary, run] of [
+    ['freeze', 'Freeze the card (冻结)', service.freezeCard],
+    ['unfreeze', 'Unfreeze the card (解冻)', service.unfreezeCard],
+    ['cancel', 'Cancel the card with a reason (注销)', service.cancelCard],
+  ] as const) {
+    app.post(
+      `/api/v1/cards/:ehcId/${path}`,
+      {
+        preHandler: requireAppScope('register'),
+        schema: {
+          tags: ['cards'],
+          summary,
+          security,
+          params: EhcIdParams,
+          body: ReasonBody,
+          response: { 200: CardResponse, ...errors },
+        },
+      },
+      async (request) =>
+        toCardResponse(await run(actorOf(request), request.params.ehcId, request.body.reason)),
+    );
+  }
+
+  app.patch(
+    '/api/v1/cards/:ehcId/holder',
+    {
+      preHandler: requireAppScope('register'),
+      schema: {
+        tags: ['cards'],
+        summary: 'Change holder data (name, phone, address, nation, marital status); history is kept',
+        security,
+        params: EhcIdParams,
+        body: AlterHolderBody,
+        response: { 200: CardResponse, ...errors },
+      },
+    },
+    async (request) => {
+      const { maritalstatus, ...rest } = request.body;
+      return toCardResponse(
+        await service.modifyHolder(actorOf(request), request.params.ehcId, {
+          ...rest,
+          ...(maritalstatus === undefined ? {} : { maritalStatus: maritalstatus }),
+        }),
+      );
+    },
+  );
+
+  app.get(
+    '/api/v1/cards/:ehcId/history',
+    {
+      preHandler: requireAppScope('query'),
+      schema: {
+        tags: ['cards'],
+        summary: 'History of the card',
+        security,
+        params: EhcIdParams,
+        response: { 200: HistoryResponse, ...errors },
+      },
+    },
+    async (request) => ({ events: await service.history(actorOf(request), request.params.ehcId) }),
+  );
+};

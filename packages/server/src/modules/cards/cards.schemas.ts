@@ -1,0 +1,128 @@
+/**
+ * REST schemas of the card API (`/api/v1`). Field names follow the national `ehc.*` protocol
+ * (snake_case, `id_no`, `cellphone`, `medstepcode`…) so an integrator sees one vocabulary.
+ */
+import { type Static, Type } from 'typebox';
+
+const EHC_ID = Type.String({ pattern: '^[0-9A-Fa-f]{64}$', description: '电子健康卡ID, 64 hex characters' });
+
+export const EhcIdParams = Type.Object({ ehcId: EHC_ID });
+
+export const RegisterCardBody = Type.Object(
+  {
+    register_no: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 64, description: "caller's serial; repeated = same card" }),
+    ),
+    id_type: Type.String({ description: 'ID document type (CV02.01.101), e.g. 01', examples: ['01'] }),
+    id_no: Type.String({ minLength: 1, maxLength: 32, examples: ['11010020171225006X'] }),
+    name: Type.String({ minLength: 1, maxLength: 50, examples: ['张三'] }),
+    gender: Type.String({ description: 'GB/T 2261.1: 1 male, 2 female', examples: ['2'] }),
+    birthday: Type.String({ description: 'yyyy-MM-dd', examples: ['2017-12-25'] }),
+    nation: Type.Optional(Type.String({ description: 'GB 3304, e.g. 01 汉族' })),
+    nationality: Type.Optional(Type.String({ maxLength: 8 })),
+    cellphone: Type.Optional(Type.String({ examples: ['13812341234'] })),
+    address: Type.Optional(Type.String({ maxLength: 200 })),
+    maritalstatus: Type.Optional(Type.String()),
+    channel: Type.String({ description: 'card channel, e.g. 0100 staffed counter', examples: ['0100'] }),
+  },
+  { additionalProperties: false },
+);
+export type RegisterCardBody = Static<typeof RegisterCardBody>;
+
+export const HolderView = Type.Object({
+  id_type: Type.String(),
+  id_no: Type.String({ description: 'full for institution apps with verify/query scope, else masked' }),
+  name: Type.String(),
+  gender: Type.String(),
+  birthday: Type.String(),
+  nation: Type.Union([Type.String(), Type.Null()]),
+  cellphone: Type.Union([Type.String(), Type.Null()]),
+  address: Type.Union([Type.String(), Type.Null()]),
+  masked: Type.Boolean(),
+});
+
+export const CardResponse = Type.Object({
+  ehealth_card_id: Type.String(),
+  mindex_id: Type.String(),
+  kind: Type.String(),
+  status: Type.String({ description: 'active | frozen | cancelled' }),
+  verification_level: Type.String(),
+  issued_at: Type.String(),
+  holder: HolderView,
+});
+
+export const RegisterCardResponse = Type.Intersect([
+  CardResponse,
+  Type.Object({ created: Type.Boolean(), ehealth_code: Type.String({ description: 'static QR text' }) }),
+]);
+
+export const LookupBody = Type.Object(
+  { id_type: Type.String(), id_no: Type.String() },
+  { additionalProperties: false },
+);
+
+export const GenerateCodeBody = Type.Object(
+  {
+    type: Type.Union([Type.Literal('dynamic'), Type.Literal('static')], { default: 'dynamic' }),
+    signed: Type.Optional(
+      Type.Boolean({ description: 'append the node SM2 signature (offline-verifiable)' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const CodeResponse = Type.Object({
+  ehealth_code: Type.String(),
+  expires_at: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const CodeImageQuery = Type.Object({
+  type: Type.Union([Type.Literal('dynamic'), Type.Literal('static')], { default: 'dynamic' }),
+  format: Type.Union([Type.Literal('png'), Type.Literal('svg')], { default: 'png' }),
+  signed: Type.Optional(Type.Boolean()),
+});
+
+export const VerifyBody = Type.Object(
+  {
+    ehealth_code: Type.String({ minLength: 1, maxLength: 300 }),
+    medstepcode: Type.String({ description: 'scene / treatment step, e.g. 010101', examples: ['010101'] }),
+    terminalcode: Type.String({
+      description: 'org code + department code',
+      examples: ['12370100MB0000010100'],
+    }),
+    channelcode: Type.String({ description: '01 counter, 02 kiosk, 99 other', examples: ['01'] }),
+    depcode: Type.Optional(Type.String()),
+    cost_type: Type.Optional(Type.String({ description: '0100 self-pay, 0200 insurance…' })),
+  },
+  { additionalProperties: false },
+);
+
+export const VerifyResponse = Type.Intersect([CardResponse, Type.Object({ presented: Type.String() })]);
+
+export const ReasonBody = Type.Object(
+  { reason: Type.String({ minLength: 1, maxLength: 200 }) },
+  { additionalProperties: false },
+);
+
+export const AlterHolderBody = Type.Object(
+  {
+    name: Type.Optional(Type.String()),
+    cellphone: Type.Optional(Type.String()),
+    address: Type.Optional(Type.String()),
+    nation: Type.Optional(Type.String()),
+    maritalstatus: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const HistoryResponse = Type.Object({
+  events: Type.Array(
+    Type.Object({
+      event: Type.String(),
+      actor: Type.String(),
+      reason: Type.Union([Type.String(), Type.Null()]),
+      changes: Type.Unknown(),
+      created_at: Type.String(),
+    }),
+  ),
+});
