@@ -1,7 +1,10 @@
-import jsQR from 'jsqr';
+import { createRequire } from 'node:module';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { renderQrPng, renderQrSvg } from './qr-image.js';
+
+// jsqr is CommonJS whose export is the function itself (typed as an ES default export).
+const jsQR = createRequire(import.meta.url)('jsqr') as typeof import('jsqr').default;
 
 const DYNAMIC =
   '98FF9F2C05145CB9305E9D8A57E072BB51180CA49E5BE5E9D41BCE3A9A571928:0:0123456789ABCDEF0123456789ABCDEF';
