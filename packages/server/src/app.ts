@@ -15,6 +15,7 @@ import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import type { JobQueue } from './jobs/job-queue.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
+import { registerGateway } from './modules/gateway/gateway.module.js';
 import { registerInstitutions } from './modules/institutions/institutions.module.js';
 import { systemRoutes } from './modules/system/system.routes.js';
 import { createSystemService } from './modules/system/system.service.js';
@@ -92,7 +93,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     version: SERVER_VERSION,
   });
   await app.register(systemRoutes, { service: systemService, metrics, requireOperator });
-  await registerInstitutions(app, { database: deps.database, cipher: deps.cipher, requireOperator });
+  const institutions = await registerInstitutions(app, {
+    database: deps.database,
+    cipher: deps.cipher,
+    requireOperator,
+  });
+  await registerGateway(app, { institutions });
   await app.register(auditRoutes, { db: deps.database.db, requireOperator });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
