@@ -5,6 +5,11 @@
  */
 import path from 'node:path';
 import { isValidCardChannelCode, isValidNodeCode } from '@ehc/gm';
+import {
+  IDENTITY_CONFIG_KEYS,
+  type IdentityConfig,
+  readIdentityConfig,
+} from './modules/identity/identity.config.js';
 
 export type DatabaseConfig =
   | { readonly kind: 'pglite'; readonly dataDir: string }
@@ -25,6 +30,8 @@ export interface Config {
   readonly webDir: string | undefined;
   /** Cards and QR codes: node code, dynamic-code lifetime, channels allowed below registry level. */
   readonly cards: CardsConfig;
+  /** Real-name verification: registry table or remote HTTP registry (EHC_IDENTITY_*). */
+  readonly identity: IdentityConfig;
 }
 
 export interface CardsConfig {
@@ -64,6 +71,7 @@ const KNOWN_KEYS = new Set([
   'EHC_NODE_CODE',
   'EHC_QR_DYNAMIC_TTL',
   'EHC_IDENTITY_LOWERED_CHANNELS',
+  ...IDENTITY_CONFIG_KEYS,
 ]);
 /** Keys read by tooling (tests, benchmarks), not by the server. */
 const TOOLING_KEYS = new Set(['EHC_TEST_DATABASE_URL', 'EHC_SKIP_SLOW', 'EHC_BENCH_DATABASE_URL']);
@@ -139,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const webDir = webDirRaw === undefined ? undefined : path.resolve(cwd, webDirRaw);
 
   const cards = readCardsConfig(read, issues);
+  const identity = readIdentityConfig(read, issues);
 
   if (issues.length > 0) throw new ConfigError(issues);
   return Object.freeze({
@@ -151,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     operatorToken,
     webDir,
     cards,
+    identity,
   });
 }
 

@@ -11,6 +11,7 @@ import { registerDbCommands } from './db.command.js';
 import { registerGmCommands } from './gm.command.js';
 import { registerKeysCommands } from './keys.command.js';
 import { registerOrgCommands } from './org.command.js';
+import { registerRegistryCommands } from './registry.command.js';
 import { registerServeCommand } from './serve.command.js';
 
 export function buildProgram(): Command {
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerOrgCommands(program);
   registerAppCommands(program);
   registerAuditCommands(program);
+  registerRegistryCommands(program);
   return program;
 }
 
