@@ -1,0 +1,44 @@
+/**
+ * Wires the card-management core: personal-data protection, audit, card-use recording and the
+ * identity provider feed the cards service; its REST routes go under `/api/v1`.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { CipherMachine } from '../../cipher/cipher-machine.js';
+import type { Config } from '../../config.js';
+import type { DatabaseHandle } from '../../db/database.js';
+import { createAuditLog } from '../audit/audit.service.js';
+import { createIdentityProvider } from '../identity/identity.service.js';
+import { createPersonalDataProtector } from '../personal-data/personal-data.service.js';
+import { createCardUseRecorder } from '../usage/usage.service.js';
+import { cardsRoutes } from './cards.routes.js';
+import { type CardsService, createCardsService } from './cards.service.js';
+
+export interface CardsModuleDeps {
+  database: DatabaseHandle;
+  cipher: CipherMachine;
+  config: Config;
+}
+
+/** Builds the cards service from this node's configuration (also used by the CLI and jobs). */
+export async function createCardsModule({
+  database,
+  cipher,
+  config,
+}: CardsModuleDeps): Promise<CardsService> {
+  const personalData = await createPersonalDataProtector(database.db, cipher);
+  return createCardsService({
+    db: database.db,
+    cipher,
+    personalData,
+    identity: createIdentityProvider(config.identity, { db: database.db, protector: personalData }),
+    audit: createAuditLog(),
+    usage: createCardUseRecorder(),
+    config: config.cards,
+  });
+}
+
+export async function registerCards(app: FastifyInstance, deps: CardsModuleDeps): Promise<CardsService> {
+  const service = await createCardsModule(deps);
+  await app.register(cardsRoutes, { service });
+  return service;
+}
