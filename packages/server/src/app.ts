@@ -15,6 +15,7 @@ import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import type { JobQueue } from './jobs/job-queue.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
+import { registerCards } from './modules/cards/cards.module.js';
 import { registerGateway } from './modules/gateway/gateway.module.js';
 import { registerInstitutions } from './modules/institutions/institutions.module.js';
 import { systemRoutes } from './modules/system/system.routes.js';
@@ -77,10 +78,22 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       tags: [
         { name: 'system', description: 'Probes and metrics' },
         { name: 'admin', description: 'Operator endpoints (Bearer operator token)' },
+        {
+          name: 'cards',
+          description: 'Electronic health cards: register, codes, verification, card use (signed requests)',
+        },
       ],
       components: {
         securitySchemes: {
           operatorToken: { type: 'http', scheme: 'bearer', description: 'EHC_OPERATOR_TOKEN' },
+          ehcSignature: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'X-EHC-Signature',
+            description:
+              'Signed request (EHC-FORMATS §7): X-EHC-App-Id, X-EHC-Timestamp (ms), X-EHC-Nonce and X-EHC-Signature = ' +
+              'hex HMAC-SM3(app secret, METHOD\\npath?query\\ntimestamp\\nnonce\\nhex(SM3(body))); see docs/integration.md',
+          },
         },
       },
     },
@@ -99,6 +112,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     requireOperator,
   });
   await registerGateway(app, { institutions });
+  await registerCards(app, { database: deps.database, cipher: deps.cipher, config });
   await app.register(auditRoutes, { db: deps.database.db, requireOperator });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

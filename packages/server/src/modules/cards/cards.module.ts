@@ -10,6 +10,7 @@ import { createAuditLog } from '../audit/audit.service.js';
 import { createIdentityProvider } from '../identity/identity.service.js';
 import { createPersonalDataProtector } from '../personal-data/personal-data.service.js';
 import { createCardUseRecorder } from '../usage/usage.service.js';
+import { registerCardGatewayMethods } from './cards.gateway.js';
 import { cardsRoutes } from './cards.routes.js';
 import { type CardsService, createCardsService } from './cards.service.js';
 
@@ -40,5 +41,7 @@ export async function createCardsModule({
 export async function registerCards(app: FastifyInstance, deps: CardsModuleDeps): Promise<CardsService> {
   const service = await createCardsModule(deps);
   await app.register(cardsRoutes, { service });
+  // The gateway (registered before this module in app.ts) gains the card methods.
+  registerCardGatewayMethods(app, service);
   return service;
 }

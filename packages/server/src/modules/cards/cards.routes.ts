@@ -17,6 +17,8 @@ import {
   ReasonBody,
   RegisterCardBody,
   RegisterCardResponse,
+  ReportCardUsesBody,
+  ReportCardUsesResponse,
   VerifyBody,
   VerifyResponse,
 } from './cards.schemas.js';
@@ -256,6 +258,33 @@ export const cardsRoutes: FastifyPluginAsyncTypebox<CardsRoutesOptions> = async 
           ...(maritalstatus === undefined ? {} : { maritalStatus: maritalstatus }),
         }),
       );
+    },
+  );
+
+  app.post(
+    '/api/v1/card-uses',
+    {
+      preHandler: requireAppScope('report'),
+      schema: {
+        tags: ['cards'],
+        summary: 'Report card uses (用卡数据上报), idempotent per card, terminal, scene and time',
+        security,
+        body: ReportCardUsesBody,
+        response: { 200: ReportCardUsesResponse, ...errors },
+      },
+    },
+    async (request) => {
+      const records = request.body.records.map((record) => ({
+        ehcId: record.ehealth_card_id,
+        sceneCode: record.medstep_code,
+        terminalCode: record.terminal_code,
+        channelCode: record.channel_code,
+        usedAt: new Date(record.use_time),
+        costType: record.cost_type,
+        departmentCode: record.dep_code,
+      }));
+      const result = await service.reportCardUses(actorOf(request), records);
+      return { accepted: records.length, recorded: result.accepted, duplicates: result.duplicates };
     },
   );
 

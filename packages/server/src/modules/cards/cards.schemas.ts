@@ -126,3 +126,33 @@ export const HistoryResponse = Type.Object({
     }),
   ),
 });
+
+export const ReportCardUsesBody = Type.Object(
+  {
+    records: Type.Array(
+      Type.Object(
+        {
+          ehealth_card_id: EHC_ID,
+          medstep_code: Type.String({ examples: ['0101051'] }),
+          terminal_code: Type.String(),
+          channel_code: Type.String({ examples: ['01'] }),
+          use_time: Type.String({
+            format: 'date-time',
+            description: 'ISO 8601 with offset, e.g. 2026-11-22T16:00:00+08:00',
+          }),
+          cost_type: Type.Optional(Type.String()),
+          dep_code: Type.Optional(Type.String()),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 1000 },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const ReportCardUsesResponse = Type.Object({
+  accepted: Type.Integer({ description: 'records accepted (new plus already known)' }),
+  recorded: Type.Integer({ description: 'records new to the platform' }),
+  duplicates: Type.Integer({ description: 'records it already had (a retried batch)' }),
+});

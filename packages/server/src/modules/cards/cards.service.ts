@@ -76,6 +76,16 @@ export interface VerifyCodeInput {
   costType?: string | undefined;
 }
 
+export interface ReportedCardUse {
+  ehcId: string;
+  sceneCode: string;
+  terminalCode: string;
+  channelCode: string;
+  usedAt: Date;
+  departmentCode?: string | undefined;
+  costType?: string | undefined;
+}
+
 export interface CardsServiceDeps {
   db: Kysely<Database>;
   cipher: CipherMachine;
@@ -484,6 +494,65 @@ export function createCardsService(deps: CardsServiceDeps) {
         });
       }
       return toView(actor, await loadCard(db, ehcId));
+    },
+
+    /**
+     * Card-use reports (用卡数据上报, B5) from an institution: all or nothing, idempotent on
+     * (card, terminal, scene, use time), so a retried batch records nothing twice.
+     */
+    async reportCardUses(
+      actor: CardActor,
+      records: readonly ReportedCardUse[],
+    ): Promise<{ accepted: number; duplicates: number }> {
+      if (records.length === 0 || records.length > 1000) {
+        throw new AppError('VALIDATION_FAILED', 'send 1 to 1000 records per call', {
+          issues: [{ path: '/records', message: 'must hold 1 to 1000 records' }],
+        });
+      }
+      const ehcIds = [...new Set(records.map((record) => record.ehcId.toUpperCase()))];
+      const found = await db
+        .selectFrom('cards')
+        .select(['id', 'ehc_id'])
+        .where('ehc_id', 'in', ehcIds)
+        .execute();
+      const cardIdOf = new Map(found.map((row) => [row.ehc_id, row.id]));
+      const unknown = records.flatMap((record, index) =>
+        cardIdOf.has(record.ehcId.toUpperCase()) ? [] : [index],
+      );
+      if (unknown.length > 0) {
+        throw new AppError(
+          'CARD_NOT_FOUND',
+          `records ${unknown.join(', ')} name cards this platform does not know`,
+          {
+            issues: unknown.map((index) => ({
+              path: `/records/${index}/ehealth_card_id`,
+              message: 'unknown card',
+            })),
+          },
+        );
+      }
+      const inputs = records.map((record) => ({
+        cardId: cardIdOf.get(record.ehcId.toUpperCase()) as string,
+        ehcId: record.ehcId.toUpperCase(),
+        orgCode: actor.kind === 'app' && actor.orgCode ? actor.orgCode : record.terminalCode.slice(0, -4),
+        terminalCode: record.terminalCode,
+        sceneCode: record.sceneCode,
+        channelCode: record.channelCode,
+        departmentCode: record.departmentCode,
+        costType: record.costType,
+        usedAt: record.usedAt,
+        ...(actor.kind === 'app' ? { appId: actor.appId } : {}),
+        source: 'report' as const,
+      }));
+      return db.transaction().execute(async (trx) => {
+        const result = await usage.recordBatch(trx, inputs);
+        await audit.append(trx, {
+          actor: auditActor(actor),
+          action: 'card.use.report',
+          details: { records: records.length, recorded: result.recorded, duplicates: result.duplicates },
+        });
+        return { accepted: result.recorded, duplicates: result.duplicates };
+      });
     },
 
     /** The card's history, oldest first. */
