@@ -121,6 +121,15 @@ describe.each(BACKENDS)('signed /api/v1 requests on %s', (backend) => {
     });
   });
 
+  it('refuses a body over the limit before hashing it whole', async () => {
+    const body = JSON.stringify({ pad: 'x'.repeat(1024 * 1024 + 10) });
+    const response = await t.app.inject(
+      signedRequest({ appId, secret, method: 'POST', url: '/api/v1/test/report', body }),
+    );
+    expect(response.statusCode).toBe(413);
+    expect(response.json().error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
   it('refuses a route whose scope the app lacks, naming the scope', async () => {
     const response = await t.app.inject(signedRequest({ appId, secret, url: '/api/v1/test/admin' }));
     expect(response.statusCode).toBe(403);

@@ -184,8 +184,15 @@ export async function registerAppAuth(app: FastifyInstance, deps: AppAuthDeps): 
   // The signature covers the raw body, so hash it before the JSON parser sees it.
   app.addHook('preParsing', async (request, _reply, payload) => {
     if (!request.url.startsWith(SIGNED_PREFIX)) return payload;
+    // Buffered here, so the body limit is enforced here too (the parser would only see it later).
+    const limit = request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit ?? 1024 * 1024;
     const chunks: Buffer[] = [];
-    for await (const chunk of payload) chunks.push(chunk as Buffer);
+    let size = 0;
+    for await (const chunk of payload) {
+      size += (chunk as Buffer).length;
+      if (size > limit) throw new AppError('PAYLOAD_TOO_LARGE');
+      chunks.push(chunk as Buffer);
+    }
     const body = Buffer.concat(chunks);
     request.ehcBodyDigest = bytesToHex(sm3(body));
     const copy = Readable.from([body]) as Readable & { receivedEncodedLength?: number };
@@ -200,6 +207,7 @@ export async function registerAppAuth(app: FastifyInstance, deps: AppAuthDeps): 
       schema: {
         tags: ['apps'],
         summary: 'The calling application, as a signed request establishes it (EHC-FORMATS §7)',
+        security: [{ ehcSignature: [] }],
         description:
           'Every /api/v1 route needs the headers X-EHC-App-Id, X-EHC-Timestamp (ms), X-EHC-Nonce and ' +
           'X-EHC-Signature = hex HMAC-SM3(app secret, METHOD\\npath?query\\ntimestamp\\nnonce\\nhex(SM3(body))).',

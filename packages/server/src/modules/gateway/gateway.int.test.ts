@@ -197,6 +197,14 @@ describe.each(BACKENDS)('ehc.* gateway on %s', (backend) => {
     });
     expect(notJson.statusCode).toBe(200);
     expect(notJson.json()).toMatchObject({ code: '00', sub_code: 'GATEWAY_REQUEST_INVALID' });
+    const huge = await t.app.inject({
+      method: 'POST',
+      url: '/gateway',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ app_id: 'x', pad: 'x'.repeat(1024 * 1024) }),
+    });
+    expect(huge.statusCode).toBe(200);
+    expect(huge.json()).toMatchObject({ code: '00', sub_code: 'PAYLOAD_TOO_LARGE' });
   });
 
   it('rejects a replay (the same digest within the window)', async () => {

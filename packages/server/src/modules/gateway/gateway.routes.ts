@@ -63,6 +63,9 @@ function failure(reply: FastifyReply, request: FastifyRequest, signer: Signer | 
         ? `${ERROR_CODES[error.code].message} (request id ${request.id})`
         : error.message;
     if (error.statusCode >= 500) request.log.error({ err: error }, 'gateway method failed');
+  } else if ((error as FastifyError | undefined)?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    code = 'PAYLOAD_TOO_LARGE';
+    message = ERROR_CODES.PAYLOAD_TOO_LARGE.message;
   } else if ((error as FastifyError | undefined)?.code?.startsWith('FST_ERR_CTP')) {
     code = 'GATEWAY_REQUEST_INVALID';
     message = `the body must be a JSON object of strings: ${(error as Error).message}`;
