@@ -8,6 +8,7 @@ import { buildApp } from './app.js';
 import { type Config, describeDatabase } from './config.js';
 import { createJobQueue, type JobQueue } from './jobs/job-queue.js';
 import { ALL_JOBS } from './jobs/registry.js';
+import { startCardUsePartitionMaintenance } from './modules/usage/usage.service.js';
 import { openNodeRuntime } from './node-runtime.js';
 
 export interface RunningServer {
@@ -22,6 +23,10 @@ export async function startServer(
   print: (line: string) => void,
 ): Promise<RunningServer> {
   const runtime = await openNodeRuntime(config, { command: 'ehc serve', logger });
+  const partitions = startCardUsePartitionMaintenance(runtime.database.db, {
+    onError: (error) =>
+      logger.warn({ err: error }, 'could not create the card-use partitions of this or next month'),
+  });
   let jobs: JobQueue | undefined;
   let app: FastifyInstance | undefined;
   try {
@@ -38,6 +43,7 @@ export async function startServer(
   } catch (error) {
     await app?.close();
     await jobs?.stop();
+    await partitions.stop();
     await runtime.close();
     throw error;
   }
@@ -69,6 +75,7 @@ export async function startServer(
       closing ??= (async () => {
         await running?.close();
         await queue?.stop();
+        await partitions.stop();
         await runtime.close();
       })();
       return closing;

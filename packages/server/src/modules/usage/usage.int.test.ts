@@ -11,6 +11,7 @@ import {
   cstMonthOf,
   ensureCardUsePartitions,
   listCardUses,
+  startCardUsePartitionMaintenance,
 } from './usage.service.js';
 import type { CardUseInput } from './usage.types.js';
 
@@ -181,5 +182,16 @@ describe.each(BACKENDS)('card-use records on %s', (backend) => {
     await ensureCardUsePartitions(database.db, new Date('2026-12-15T00:00:00Z'), 2);
     await ensureCardUsePartitions(database.db, new Date('2026-12-15T00:00:00Z'), 2);
     expect(await partitions(database)).toEqual(['card_use_202612', 'card_use_202701']);
+  });
+
+  it('maintains this month and the next from start until stopped', async () => {
+    let clock = new Date('2027-03-31T17:00:00Z'); // 1 April in China
+    const maintenance = startCardUsePartitionMaintenance(database.db, { intervalMs: 20, now: () => clock });
+    await maintenance.ready;
+    expect(await partitions(database)).toEqual(['card_use_202704', 'card_use_202705']);
+    clock = new Date('2027-05-10T00:00:00Z');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await maintenance.stop();
+    expect(await partitions(database)).toEqual(['card_use_202704', 'card_use_202705', 'card_use_202706']);
   });
 });

@@ -274,3 +274,33 @@ export async function countCardUses(
   const row = await query.executeTakeFirstOrThrow();
   return Number(row.count);
 }
+
+/**
+ * Keeps the partitions of this month and the next in place: now, then every `intervalMs`
+ * (12 h by default), so live traffic never creates one (which would lock the parent table
+ * until the creating transaction commits). Returns a function that stops it and waits for a
+ * run in progress.
+ */
+export function startCardUsePartitionMaintenance(
+  db: Kysely<Database>,
+  options: { intervalMs?: number; onError?: (error: unknown) => void; now?: () => Date } = {},
+): { ready: Promise<void>; stop: () => Promise<void> } {
+  const now = options.now ?? (() => new Date());
+  let running: Promise<void> = Promise.resolve();
+  const run = () => {
+    running = running
+      .then(() => ensureCardUsePartitions(db, now(), 2))
+      .catch((error: unknown) => options.onError?.(error));
+    return running;
+  };
+  const ready = run();
+  const timer = setInterval(run, options.intervalMs ?? 12 * 3600_000);
+  timer.unref();
+  return {
+    ready,
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
