@@ -1,5 +1,11 @@
+import type { Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../config.js';
+import type { Database } from '../../db/schema.js';
+import type { PersonalDataProtector } from '../personal-data/personal-data.types.js';
+import { HttpIdentityProvider } from './http-identity-provider.js';
+import { createIdentityProvider } from './identity.service.js';
+import { RegistryIdentityProvider } from './registry-identity-provider.js';
 
 describe('identity configuration', () => {
   it('defaults to the registry table', () => {
@@ -38,5 +44,17 @@ describe('identity configuration', () => {
     }
     expect(() => loadConfig({ EHC_IDENTITY_PROVIDER: 'http' })).toThrow(/EHC_IDENTITY_HTTP_URL: required/);
     expect(() => loadConfig({ EHC_IDENTITY_PROVIDER: 'ldap' })).toThrow(/registry or http/);
+  });
+
+  it('builds the provider the configuration names', () => {
+    // Neither provider touches its dependencies until check() is called.
+    const deps = { db: {} as Kysely<Database>, protector: {} as PersonalDataProtector };
+    expect(createIdentityProvider(loadConfig({}).identity, deps)).toBeInstanceOf(RegistryIdentityProvider);
+    const http = createIdentityProvider(
+      loadConfig({ EHC_IDENTITY_PROVIDER: 'http', EHC_IDENTITY_HTTP_URL: 'http://r.example/check' }).identity,
+      deps,
+    );
+    expect(http).toBeInstanceOf(HttpIdentityProvider);
+    expect(http.name).toBe('http');
   });
 });
