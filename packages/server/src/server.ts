@@ -8,6 +8,7 @@ import { buildApp } from './app.js';
 import { type Config, describeDatabase } from './config.js';
 import { createJobQueue, type JobQueue } from './jobs/job-queue.js';
 import { ALL_JOBS } from './jobs/registry.js';
+import { chainPendingAuditEntries, startAuditChainer } from './modules/audit/audit.service.js';
 import { startCardUsePartitionMaintenance } from './modules/usage/usage.service.js';
 import { openNodeRuntime } from './node-runtime.js';
 
@@ -28,9 +29,13 @@ export async function startServer(
       logger.warn({ err: error }, 'could not create the card-use partitions of this or next month'),
   });
   let jobs: JobQueue | undefined;
+  let auditChainer: { stop(): Promise<void> } | undefined;
   let app: FastifyInstance | undefined;
   try {
     jobs = await createJobQueue(runtime.database, { logger });
+    auditChainer = startAuditChainer(runtime.database.db, {
+      onError: (error) => logger.error({ err: error }, 'audit chainer failed; it retries'),
+    });
     await jobs.work(ALL_JOBS);
     app = await buildApp(config, {
       database: runtime.database,
@@ -42,6 +47,7 @@ export async function startServer(
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
     await app?.close();
+    await auditChainer?.stop();
     await jobs?.stop();
     await partitions.stop();
     await runtime.close();
@@ -74,6 +80,11 @@ export async function startServer(
       const queue = jobs;
       closing ??= (async () => {
         await running?.close();
+        // Link what the last requests appended before the database closes.
+        await auditChainer?.stop();
+        while ((await chainPendingAuditEntries(runtime.database.db).catch(() => 0)) > 0) {
+          // drain
+        }
         await queue?.stop();
         await partitions.stop();
         await runtime.close();

@@ -41,8 +41,8 @@ async function readReport(config: ReturnType<typeof loadConfig>): Promise<AuditC
   if (server) return callAdminApi<AuditChainReport>(config, server.url, 'GET', '/api/admin/audit/verify');
   const database = await openDatabaseForCommand(config, 'ehc audit verify');
   try {
-    const { verifyAuditChain } = await import('../modules/audit/audit.service.js');
-    return await verifyAuditChain(database.db);
+    const { chainAndVerifyAuditLog } = await import('../modules/audit/audit.service.js');
+    return await chainAndVerifyAuditLog(database.db);
   } finally {
     await database.close();
   }

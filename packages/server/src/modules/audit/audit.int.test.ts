@@ -9,7 +9,12 @@ import { openNodeRuntime } from '../../node-runtime.js';
 import { runCli } from '../../testing/processes.js';
 import { BACKENDS, createTestEnvironment, type TestEnvironment } from '../../testing/test-backends.js';
 import { computeAuditHash } from './audit.chain.js';
-import { createAuditLog, searchAuditLog, verifyAuditChain } from './audit.service.js';
+import {
+  chainPendingAuditEntries,
+  createAuditLog,
+  searchAuditLog,
+  verifyAuditChain,
+} from './audit.service.js';
 import type { AuditEntryInput } from './audit.types.js';
 
 const OPERATOR_TOKEN = 'test-operator-token-0123456789abcdef';
@@ -54,6 +59,10 @@ describe.each(BACKENDS)('audit log on %s', (backend) => {
     ).rejects.toThrow('the unit of work failed');
     await audit.append(database.db, { actor: { kind: 'system', id: 'test' }, action: 'system.start' });
 
+    // Appended unchained; the chainer links them in insertion order.
+    expect(await verifyAuditChain(database.db)).toMatchObject({ intact: true, entries: 0, pending: 3 });
+    expect(await chainPendingAuditEntries(database.db)).toBe(3);
+    expect(await chainPendingAuditEntries(database.db)).toBe(0);
     const rows = await database.db.selectFrom('audit_log').selectAll().orderBy('seq').execute();
     expect(rows.map((row) => String(row.seq))).toEqual(['1', '2', '3']);
     expect(rows[0]?.prev_hash).toBe('0'.repeat(64));
@@ -64,6 +73,7 @@ describe.each(BACKENDS)('audit log on %s', (backend) => {
       entries: 3,
       lastSeq: '3',
       lastHash: rows[2]?.hash,
+      pending: 0,
     });
   });
 
@@ -80,6 +90,8 @@ describe.each(BACKENDS)('audit log on %s', (backend) => {
 
   it('names the first entry that was altered, removed or re-hashed', async () => {
     for (let n = 1; n <= 12; n += 1) await audit.append(database.db, entry(n));
+    // Small batches: the chain must continue correctly from one batch to the next.
+    while ((await chainPendingAuditEntries(database.db, { batchSize: 5 })) > 0) {}
     expect(await verifyAuditChain(database.db, { batchSize: 5 })).toMatchObject({
       intact: true,
       entries: 12,
@@ -101,7 +113,7 @@ describe.each(BACKENDS)('audit log on %s', (backend) => {
       .selectAll()
       .where('seq', '=', '7')
       .executeTakeFirstOrThrow();
-    const rehashed = computeAuditHash(seven.prev_hash, {
+    const rehashed = computeAuditHash(seven.prev_hash as string, {
       seq: '7',
       occurredAt: new Date(seven.occurred_at).toISOString(),
       actor: { kind: seven.actor_kind, id: seven.actor_id },
@@ -152,8 +164,11 @@ describe.each(BACKENDS)('audit log on %s', (backend) => {
           ),
         ),
       );
+      // Every writer's process chains too; the advisory lock lets one at a time link entries.
+      await Promise.all(writers.map((writer) => chainPendingAuditEntries(writer.db, { batchSize: 16 })));
+      while ((await chainPendingAuditEntries(database.db, { batchSize: 16 })) > 0) {}
       const report = await verifyAuditChain(database.db, { batchSize: 16 });
-      expect(report).toMatchObject({ intact: true, entries: writers.length * perWriter });
+      expect(report).toMatchObject({ intact: true, entries: writers.length * perWriter, pending: 0 });
     } finally {
       if (backend === 'postgres') await Promise.all(writers.map((writer) => writer.close()));
     }
@@ -168,6 +183,7 @@ describe.each(BACKENDS)('audit log on %s', (backend) => {
       },
     });
     for (let n = 1; n <= 10; n += 1) await timed.append(database.db, entry(n));
+    await chainPendingAuditEntries(database.db);
     const verifies = await searchAuditLog(database.db, { action: 'card.verify' });
     expect(verifies.map((e) => e.subject?.id)).toEqual(['card-10', 'card-8', 'card-6', 'card-4', 'card-2']);
     expect(await searchAuditLog(database.db, { subject: 'card:card-3' })).toHaveLength(1);

@@ -5,7 +5,7 @@ import type { preHandlerAsyncHookHandler } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { AuditSearchQuery, AuditSearchResponse, AuditVerifyResponse } from './audit.schemas.js';
-import { searchAuditLog, verifyAuditChain } from './audit.service.js';
+import { chainAndVerifyAuditLog, searchAuditLog } from './audit.service.js';
 
 export interface AuditRoutesOptions {
   db: Kysely<Database>;
@@ -27,7 +27,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<AuditRoutesOptions> = async 
         response: { 200: AuditVerifyResponse, 401: ErrorResponse, 503: ErrorResponse },
       },
     },
-    async () => verifyAuditChain(db),
+    async () => chainAndVerifyAuditLog(db),
   );
 
   app.get(

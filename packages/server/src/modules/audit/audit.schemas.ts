@@ -5,8 +5,8 @@ const Party = Type.Object({ kind: Type.String(), id: Type.String() });
 
 export const AuditEntry = Type.Object(
   {
-    seq: Type.String({
-      description: 'Position in the chain (1, 2, 3…), as a string (int8)',
+    seq: Type.Union([Type.String(), Type.Null()], {
+      description: 'Position in the chain (1, 2, 3…), as a string (int8); null while waiting for the chainer',
       examples: ['42'],
     }),
     occurredAt: Type.String({ format: 'date-time' }),
@@ -15,7 +15,10 @@ export const AuditEntry = Type.Object(
     subject: Type.Union([Party, Type.Null()]),
     details: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
     requestId: Type.Union([Type.String(), Type.Null()]),
-    hash: Type.String({ description: 'SM3(previous hash ‖ canonical JSON of the entry), hex' }),
+    hash: Type.Union([Type.String(), Type.Null()], {
+      description:
+        'SM3(previous hash ‖ canonical JSON of the entry), hex; null while waiting for the chainer',
+    }),
   },
   { description: 'An audit-log entry (审计日志)' },
 );
@@ -40,6 +43,9 @@ export const AuditVerifyResponse = Type.Object(
   {
     intact: Type.Boolean(),
     entries: Type.Integer({ description: 'Entries checked and found matching' }),
+    pending: Type.Integer({
+      description: 'Entries committed but not yet linked by the chainer (normally linked within a second)',
+    }),
     lastSeq: Type.Optional(Type.Union([Type.String(), Type.Null()])),
     lastHash: Type.Optional(Type.String()),
     firstBad: Type.Optional(
