@@ -112,7 +112,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     requireOperator,
   });
   await registerGateway(app, { institutions });
-  await registerCards(app, { database: deps.database, cipher: deps.cipher, config });
+  await registerCards(app, { database: deps.database, cipher: deps.cipher, config, requireOperator });
   await app.register(auditRoutes, { db: deps.database.db, requireOperator });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -44,6 +44,10 @@ export interface CardsConfig {
    * unavailable) is still accepted at document level, marked and audited. Empty by default.
    */
   readonly loweredVerificationChannels: readonly string[];
+  /** Hours a temporary card (临时卡) stays valid after issue (EHC_TEMPORARY_CARD_TTL_HOURS). */
+  readonly temporaryCardTtlHours: number;
+  /** Family members one resident account may link (EHC_FAMILY_MAX_MEMBERS). */
+  readonly familyMaxMembers: number;
 }
 
 export class ConfigError extends Error {
@@ -71,6 +75,8 @@ const KNOWN_KEYS = new Set([
   'EHC_NODE_CODE',
   'EHC_QR_DYNAMIC_TTL',
   'EHC_IDENTITY_LOWERED_CHANNELS',
+  'EHC_TEMPORARY_CARD_TTL_HOURS',
+  'EHC_FAMILY_MAX_MEMBERS',
   ...IDENTITY_CONFIG_KEYS,
 ]);
 /** Keys read by tooling (tests, benchmarks), not by the server. */
@@ -185,10 +191,24 @@ function readCardsConfig(read: (key: string) => string | undefined, issues: stri
     if (!isValidCardChannelCode(channel))
       issues.push(`EHC_IDENTITY_LOWERED_CHANNELS: "${channel}" is not a card channel code`);
   }
+  const temporaryTtl = parseInteger(read('EHC_TEMPORARY_CARD_TTL_HOURS') ?? '72');
+  if (temporaryTtl === undefined || temporaryTtl < 1 || temporaryTtl > 8760) {
+    issues.push(
+      `EHC_TEMPORARY_CARD_TTL_HOURS: must be whole hours from 1 to 8760, got "${read('EHC_TEMPORARY_CARD_TTL_HOURS')}"`,
+    );
+  }
+  const familyMax = parseInteger(read('EHC_FAMILY_MAX_MEMBERS') ?? '8');
+  if (familyMax === undefined || familyMax < 1 || familyMax > 50) {
+    issues.push(
+      `EHC_FAMILY_MAX_MEMBERS: must be an integer from 1 to 50, got "${read('EHC_FAMILY_MAX_MEMBERS')}"`,
+    );
+  }
   return Object.freeze({
     nodeCode,
     qrDynamicTtlSeconds: ttl ?? 60,
     loweredVerificationChannels: Object.freeze(lowered),
+    temporaryCardTtlHours: temporaryTtl ?? 72,
+    familyMaxMembers: familyMax ?? 8,
   });
 }
 

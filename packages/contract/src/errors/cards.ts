@@ -84,6 +84,95 @@ export const CARD_ERROR_CODES = {
     message: 'The card is not in a state that allows this change.',
     messageZh: '电子健康卡当前状态不允许此操作。',
   },
+  CARD_KIND_UNSUPPORTED: {
+    status: 409,
+    message: 'This operation does not apply to this kind of card (newborn, temporary or formal).',
+    messageZh: '此类电子健康卡（新生儿卡、临时卡或正式卡）不支持该操作。',
+  },
+  // Newborn cards (新生儿卡, A3).
+  GUARDIAN_NOT_VERIFIED: {
+    status: 422,
+    message:
+      "The guardian must hold an active card or pass real-name verification before a newborn's card is issued.",
+    messageZh: '监护人须持有有效电子健康卡或通过实名认证，方可为新生儿办卡。',
+  },
+  BIRTH_TIME_INVALID: {
+    status: 400,
+    message: 'birth_time must be an ISO 8601 time with a time zone, not in the future.',
+    messageZh: '出生时间须为带时区的 ISO 8601 时间，且不晚于当前时间。',
+  },
+  PARITY_INVALID: {
+    status: 400,
+    message: 'parity (胎次) must be a whole number from 1 to 20.',
+    messageZh: '胎次须为 1 至 20 的整数。',
+  },
+  BIRTH_ORDER_INVALID: {
+    status: 400,
+    message: 'birth_order (the order within a multiple birth) must be a whole number from 1 to 10.',
+    messageZh: '多胞胎出生顺序须为 1 至 10 的整数。',
+  },
+  NEWBORN_ALREADY_UPGRADED: {
+    status: 409,
+    message: "This newborn's card already carries the child's own resident ID number.",
+    messageZh: '该新生儿卡已升级为本人居民身份证号码。',
+  },
+  NEWBORN_UPGRADE_CONFLICT: {
+    status: 409,
+    message: 'Another resident already holds this ID number; the newborn card cannot take it.',
+    messageZh: '该身份证号码已被其他居民使用，新生儿卡无法升级。',
+  },
+  // Temporary cards (临时卡, A4).
+  TEMPORARY_CARD_EXPIRED: {
+    status: 409,
+    message: 'The temporary card has expired; issue a new one or register a formal card.',
+    messageZh: '临时卡已过期，请重新办理临时卡或正式卡。',
+  },
+  TEMPORARY_CARD_MERGED: {
+    status: 409,
+    message: 'The temporary card was merged into a formal card; use that card.',
+    messageZh: '临时卡已合并至正式卡，请使用正式卡。',
+  },
+  MERGE_TARGET_INVALID: {
+    status: 409,
+    message: 'A temporary card can only be merged into an active formal or newborn card.',
+    messageZh: '临时卡只能合并至有效的正式卡或新生儿卡。',
+  },
+  // Family (家庭成员, A5).
+  ACCOUNT_NOT_FOUND: {
+    status: 404,
+    message: 'No resident account with this id.',
+    messageZh: '居民账户不存在。',
+  },
+  FAMILY_LIMIT_REACHED: {
+    status: 409,
+    message: 'The account already links the most family members allowed (EHC_FAMILY_MAX_MEMBERS).',
+    messageZh: '家庭成员数量已达上限。',
+  },
+  FAMILY_MEMBER_EXISTS: {
+    status: 409,
+    message: "This card is already linked to the account (or is the owner's own card).",
+    messageZh: '该电子健康卡已关联到此账户。',
+  },
+  FAMILY_MEMBER_NOT_FOUND: {
+    status: 404,
+    message: 'This card is not a family member of the account.',
+    messageZh: '该电子健康卡不是此账户的家庭成员。',
+  },
+  FAMILY_NOT_GUARDIAN: {
+    status: 403,
+    message: "Only the member's guardian may show a family member's code.",
+    messageZh: '仅监护人可出示家庭成员的电子健康码。',
+  },
+  FAMILY_NOT_MINOR: {
+    status: 422,
+    message: 'A guardian may register only a minor (under 18) through the family account.',
+    messageZh: '监护人只能为未成年人（未满 18 周岁）代办电子健康卡。',
+  },
+  FAMILY_RELATION_INVALID: {
+    status: 400,
+    message: 'relation must be parent, child, spouse or other.',
+    messageZh: '家庭关系须为 parent、child、spouse 或 other。',
+  },
   // QR codes (二维码).
   QR_MALFORMED: { status: 400, message: 'The text is not an EHC QR code.', messageZh: '二维码格式不正确。' },
   QR_EXPIRED: {

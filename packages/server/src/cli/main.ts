@@ -12,6 +12,7 @@ import { registerGmCommands } from './gm.command.js';
 import { registerKeysCommands } from './keys.command.js';
 import { registerOrgCommands } from './org.command.js';
 import { registerRegistryCommands } from './registry.command.js';
+import { registerRegistryDeathsCommand } from './registry-deaths.command.js';
 import { registerServeCommand } from './serve.command.js';
 
 export function buildProgram(): Command {
@@ -29,7 +30,7 @@ export function buildProgram(): Command {
   registerOrgCommands(program);
   registerAppCommands(program);
   registerAuditCommands(program);
-  registerRegistryCommands(program);
+  registerRegistryDeathsCommand(registerRegistryCommands(program));
   return program;
 }
 

@@ -4,6 +4,7 @@
  */
 import type { ColumnType, Generated } from 'kysely';
 import type { AuditTables } from '../modules/audit/audit.tables.js';
+import type { CardExtensionTables } from '../modules/cards/card-extensions.tables.js';
 import type { CardTables } from '../modules/cards/cards.tables.js';
 import type { IdentityTables } from '../modules/identity/identity.tables.js';
 import type { InstitutionTables } from '../modules/institutions/institutions.tables.js';
@@ -44,6 +45,7 @@ export interface CipherKeyTable {
 
 export interface Database
   extends CardTables,
+    CardExtensionTables,
     InstitutionTables,
     AuditTables,
     PersonalDataTables,

@@ -7,6 +7,7 @@ import * as m0001 from './0001_init.js';
 import * as m0002 from './0002_institutions.js';
 import * as m0003 from './0003_records.js';
 import * as m0004 from './0004_cards.js';
+import * as m0005 from './0005_card_extensions.js';
 import * as m0006 from './0006_audit_chain_async.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -14,6 +15,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0003_records': m0003,
   '0002_institutions': m0002,
   '0004_cards': m0004,
+  '0005_card_extensions': m0005,
   '0006_audit_chain_async': m0006,
 };
 

@@ -6,7 +6,7 @@ import type { SoftwareCipherMachine } from '../../cipher/software-cipher-machine
 import { type DatabaseHandle, openDatabase } from '../../db/database.js';
 import { migrateToLatest } from '../../db/migrate.js';
 import { BACKENDS, createTestEnvironment, type TestEnvironment } from '../../testing/test-backends.js';
-import { createAuditLog, verifyAuditChain } from '../audit/audit.service.js';
+import { chainPendingAuditEntries, createAuditLog, verifyAuditChain } from '../audit/audit.service.js';
 import { RegistryIdentityProvider } from '../identity/registry-identity-provider.js';
 import { importRegistryLines } from '../identity/registry-import.js';
 import { createPersonalDataProtector } from '../personal-data/personal-data.service.js';
@@ -88,7 +88,13 @@ describe.each(BACKENDS)('cards service on %s', (backend) => {
       identity: new RegistryIdentityProvider(database.db, personalData),
       audit: createAuditLog(),
       usage: createCardUseRecorder({ now: () => clock }),
-      config: { nodeCode: '370100', qrDynamicTtlSeconds: 60, loweredVerificationChannels },
+      config: {
+        nodeCode: '370100',
+        qrDynamicTtlSeconds: 60,
+        loweredVerificationChannels,
+        temporaryCardTtlHours: 72,
+        familyMaxMembers: 8,
+      },
       now: () => clock,
     });
 
@@ -330,6 +336,7 @@ describe.each(BACKENDS)('cards service on %s', (backend) => {
     const code = await cards.generateCode(HIS, card.ehcId, { type: 'dynamic' });
     await cards.verifyCode(HIS, { code: code.text, ...SCAN });
     await cards.getCard(PORTAL, card.ehcId);
+    expect(await chainPendingAuditEntries(database.db)).toBe(4);
     const actions = await database.db.selectFrom('audit_log').select('action').orderBy('seq').execute();
     expect(actions.map((row) => row.action)).toEqual([
       'card.register',

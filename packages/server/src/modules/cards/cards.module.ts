@@ -2,7 +2,7 @@
  * Wires the card-management core: personal-data protection, audit, card-use recording and the
  * identity provider feed the cards service; its REST routes go under `/api/v1`.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import type { CipherMachine } from '../../cipher/cipher-machine.js';
 import type { Config } from '../../config.js';
 import type { DatabaseHandle } from '../../db/database.js';
@@ -10,6 +10,7 @@ import { createAuditLog } from '../audit/audit.service.js';
 import { createIdentityProvider } from '../identity/identity.service.js';
 import { createPersonalDataProtector } from '../personal-data/personal-data.service.js';
 import { createCardUseRecorder } from '../usage/usage.service.js';
+import { cardsAdminRoutes } from './cards.admin.routes.js';
 import { registerCardGatewayMethods } from './cards.gateway.js';
 import { cardsRoutes } from './cards.routes.js';
 import { type CardsService, createCardsService } from './cards.service.js';
@@ -38,9 +39,13 @@ export async function createCardsModule({
   });
 }
 
-export async function registerCards(app: FastifyInstance, deps: CardsModuleDeps): Promise<CardsService> {
+export async function registerCards(
+  app: FastifyInstance,
+  deps: CardsModuleDeps & { requireOperator: preHandlerAsyncHookHandler },
+): Promise<CardsService> {
   const service = await createCardsModule(deps);
   await app.register(cardsRoutes, { service });
+  await app.register(cardsAdminRoutes, { service, requireOperator: deps.requireOperator });
   // The gateway (registered before this module in app.ts) gains the card methods.
   registerCardGatewayMethods(app, service);
   return service;

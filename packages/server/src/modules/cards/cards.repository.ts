@@ -1,5 +1,5 @@
 /** Kysely access to residents, cards, registrations and card history. Rows or undefined; no rules. */
-import type { Insertable, Updateable } from 'kysely';
+import { type Insertable, sql, type Updateable } from 'kysely';
 import type { DbExecutor } from '../audit/audit.types.js';
 import type { CardEventTable, CardStatus, CardTable, ResidentTable } from './cards.tables.js';
 
@@ -115,4 +115,32 @@ export function listCardEvents(db: DbExecutor, cardId: string) {
     .where('card_id', '=', cardId)
     .orderBy('id')
     .execute();
+}
+
+/**
+ * Records a date of death in the population registry. `missing` when the registry does not know
+ * the person; `unchanged` when it already holds this date.
+ */
+export async function markDeceasedInRegistry(
+  db: DbExecutor,
+  idType: string,
+  idNoIndex: string,
+  deceasedOn: string,
+): Promise<'marked' | 'unchanged' | 'missing'> {
+  const updated = await db
+    .updateTable('population_registry')
+    .set({ deceased_on: deceasedOn, updated_at: sql`now()` })
+    .where('id_type', '=', idType)
+    .where('id_no_index', '=', idNoIndex)
+    .where(sql<boolean>`deceased_on is distinct from ${deceasedOn}::date`)
+    .returning('id')
+    .executeTakeFirst();
+  if (updated) return 'marked';
+  const known = await db
+    .selectFrom('population_registry')
+    .select('id')
+    .where('id_type', '=', idType)
+    .where('id_no_index', '=', idNoIndex)
+    .executeTakeFirst();
+  return known ? 'unchanged' : 'missing';
 }

@@ -32,9 +32,13 @@ export type RegisterCardBody = Static<typeof RegisterCardBody>;
 export const HolderView = Type.Object({
   id_type: Type.String(),
   id_no: Type.String({ description: 'full for institution apps with verify/query scope, else masked' }),
-  name: Type.String(),
+  name: Type.Union([Type.String(), Type.Null()], {
+    description: 'null only on a temporary card without a name',
+  }),
   gender: Type.String(),
-  birthday: Type.String(),
+  birthday: Type.Union([Type.String(), Type.Null()], {
+    description: 'yyyy-MM-dd; null only on a temporary card',
+  }),
   nation: Type.Union([Type.String(), Type.Null()]),
   cellphone: Type.Union([Type.String(), Type.Null()]),
   address: Type.Union([Type.String(), Type.Null()]),

@@ -8,10 +8,12 @@ import {
   bytesToHex,
   encodeQrText,
   hexToBytes,
+  isValidIdTypeCode,
   parseQrText,
   type QrCode,
   QrFormatError,
   sm2PreparePublicKey,
+  validateResidentIdNumber,
   verifyQrSignature,
 } from '@ehc/gm';
 import type { Kysely } from 'kysely';
@@ -47,9 +49,11 @@ export interface RegisterCardInput extends HolderInput {
 export interface HolderView {
   idType: string;
   idNo: string;
-  name: string;
+  /** Null only for a temporary card whose holder gave no name. */
+  name: string | null;
   gender: string;
-  birthday: string;
+  /** Null only for a temporary card whose holder's birth date is unknown. */
+  birthday: string | null;
   nation: string | null;
   cellphone: string | null;
   address: string | null;
@@ -85,6 +89,27 @@ export interface ReportedCardUse {
   departmentCode?: string | undefined;
   costType?: string | undefined;
 }
+
+/** A death reported by the civil registry: the person's ID document and the date of death. */
+export interface DeathRecord {
+  idType: string;
+  idNo: string;
+  /** yyyy-MM-dd */
+  deceasedOn: string;
+}
+
+export interface DeathsOutcome {
+  /** Registry rows newly marked deceased (or whose date of death changed). */
+  marked: number;
+  /** Registry rows that already recorded this date of death. */
+  unchanged: number;
+  /** People the population registry does not know (their card, if any, is still cancelled). */
+  notInRegistry: number;
+  cardsCancelled: number;
+}
+
+/** The cancel reason written on the card of a person reported dead. */
+export const DECEASED_REASON = 'deceased';
 
 export interface CardsServiceDeps {
   db: Kysely<Database>;
@@ -127,7 +152,7 @@ export function createCardsService(deps: CardsServiceDeps) {
         idNo: full ? idNo : maskIdNumber(idNo),
         name: row.name,
         gender: row.gender,
-        birthday: formatDate(row.birthday),
+        birthday: row.birthday === null ? null : formatDate(row.birthday),
         nation: row.nation,
         cellphone: phone === null ? null : full ? phone : maskPhone(phone),
         address: address === null ? null : full ? address : maskAddress(address),
@@ -405,17 +430,7 @@ export function createCardsService(deps: CardsServiceDeps) {
       const row = await loadCard(db, ehcId);
       if (row.status === 'cancelled') throw new AppError('CARD_CANCELLED');
       await db.transaction().execute(async (trx) => {
-        await repo.updateCardStatus(trx, row.card_id, 'cancelled', {
-          cancel_reason: reason,
-          cancelled_at: now(),
-        });
-        await repo.insertCardEvent(trx, {
-          card_id: row.card_id,
-          event: 'cancelled',
-          actor: auditActor(actor).id,
-          reason,
-          changes: null,
-        });
+        await cancelInTransaction(trx, actor, row.card_id, reason);
         await audit.append(trx, {
           actor: auditActor(actor),
           action: 'card.cancel',
@@ -424,6 +439,64 @@ export function createCardsService(deps: CardsServiceDeps) {
         });
       });
       return toView(actor, await loadCard(db, ehcId));
+    },
+
+    /**
+     * Records deaths reported by the civil registry (死亡登记): marks each person deceased in the
+     * population registry and cancels their live card with the reason `deceased`, all in one
+     * transaction. Re-sending the same records changes nothing (idempotent).
+     */
+    async recordDeaths(actor: CardActor, records: readonly DeathRecord[]): Promise<DeathsOutcome> {
+      const outcome: DeathsOutcome = { marked: 0, unchanged: 0, notInRegistry: 0, cardsCancelled: 0 };
+      if (records.length === 0) return outcome;
+      if (records.length > 1000) {
+        throw new AppError('VALIDATION_FAILED', 'send 1 to 1000 records per call', {
+          issues: [{ path: '/records', message: 'must hold 1 to 1000 records' }],
+        });
+      }
+      const today = chinaDate(now());
+      records.forEach((record, index) => {
+        const reason = deathRecordProblem(record, today);
+        if (reason) {
+          throw new AppError('VALIDATION_FAILED', `record ${index}: ${reason}`, {
+            issues: [{ path: `/records/${index}`, message: reason }],
+          });
+        }
+      });
+      const indexed = records.map((record) => ({
+        ...record,
+        index: personalData.blindIndex('id_no', record.idNo.trim().toUpperCase()),
+      }));
+      await db.transaction().execute(async (trx) => {
+        const cancelled: { ehcId: string; deceasedOn: string }[] = [];
+        for (const record of indexed) {
+          const mark = await repo.markDeceasedInRegistry(trx, record.idType, record.index, record.deceasedOn);
+          if (mark === 'marked') outcome.marked += 1;
+          else if (mark === 'unchanged') outcome.unchanged += 1;
+          else outcome.notInRegistry += 1;
+          const resident = await repo.findResidentByIdIndex(trx, record.idType, record.index);
+          const card = resident && (await repo.findLiveCardOfResident(trx, resident.id));
+          if (!card) continue;
+          await cancelInTransaction(trx, actor, card.id, DECEASED_REASON);
+          cancelled.push({ ehcId: card.ehc_id, deceasedOn: record.deceasedOn });
+        }
+        outcome.cardsCancelled = cancelled.length;
+        // Audit last: the chain's lock is held until this transaction commits.
+        for (const card of cancelled) {
+          await audit.append(trx, {
+            actor: auditActor(actor),
+            action: 'card.cancel',
+            subject: { kind: 'card', id: card.ehcId },
+            details: { reason: DECEASED_REASON, deceasedOn: card.deceasedOn },
+          });
+        }
+        await audit.append(trx, {
+          actor: auditActor(actor),
+          action: 'registry.deaths',
+          details: { records: records.length, ...outcome },
+        });
+      });
+      return outcome;
     },
 
     /** Changes holder data other than the identity document; history keeps masked before/after values. */
@@ -440,6 +513,12 @@ export function createCardsService(deps: CardsServiceDeps) {
     ): Promise<CardView> {
       const row = await loadCard(db, ehcId);
       if (row.status === 'cancelled') throw new AppError('CARD_CANCELLED');
+      if (row.kind === 'temporary' || row.name === null || row.birthday === null) {
+        throw new AppError(
+          'CARD_KIND_UNSUPPORTED',
+          'a temporary card holds no holder data to change; merge it',
+        );
+      }
       const current: HolderInput = {
         idType: row.id_type,
         idNo: personalData.decrypt('id_no', row.id_no_enc),
@@ -568,6 +647,17 @@ export function createCardsService(deps: CardsServiceDeps) {
     },
   };
 
+  async function cancelInTransaction(trx: DbExecutor, actor: CardActor, cardId: string, reason: string) {
+    await repo.updateCardStatus(trx, cardId, 'cancelled', { cancel_reason: reason, cancelled_at: now() });
+    await repo.insertCardEvent(trx, {
+      card_id: cardId,
+      event: 'cancelled',
+      actor: auditActor(actor).id,
+      reason,
+      changes: null,
+    });
+  }
+
   async function changeStatus(
     actor: CardActor,
     ehcId: string,
@@ -606,6 +696,33 @@ export type CardsService = ReturnType<typeof createCardsService>;
 function maskAddress(address: string): string {
   const chars = [...address];
   return chars.length <= 6 ? '*'.repeat(chars.length) : `${chars.slice(0, 6).join('')}****`;
+}
+
+/** Why a death record cannot be accepted, or undefined when it can. */
+export function deathRecordProblem(record: DeathRecord, today: string): string | undefined {
+  if (!isValidIdTypeCode(record.idType))
+    return `id_type "${record.idType}" is not an ID document type (CV02.01.101)`;
+  const idNo = record.idNo.trim().toUpperCase();
+  if (record.idType === '01') {
+    const check = validateResidentIdNumber(idNo);
+    if (!check.valid) return `id_no is not a valid resident ID number: ${check.message}`;
+  } else if (!/^[0-9A-Z()-]{1,32}$/.test(idNo)) {
+    return 'id_no must be 1–32 letters, digits, hyphens or brackets';
+  }
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(record.deceasedOn);
+  const real =
+    match !== null &&
+    new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])))
+      .toISOString()
+      .slice(0, 10) === record.deceasedOn;
+  if (!real) return `deceased_on "${record.deceasedOn}" is not a date (YYYY-MM-DD)`;
+  if (record.deceasedOn > today) return `deceased_on ${record.deceasedOn} is in the future`;
+  return undefined;
+}
+
+/** The calendar date in China Standard Time (UTC+8), yyyy-MM-dd. */
+function chinaDate(instant: Date): string {
+  return new Date(instant.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 }
 
 function formatDate(value: string | Date): string {

@@ -1,4 +1,4 @@
-/** Table types of residents and cards (migration 0004_cards). */
+/** Table types of residents and cards (migration 0004_cards; 0005 made name and birthday optional). */
 import type { ColumnType, Generated } from 'kysely';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -15,9 +15,11 @@ export interface ResidentTable {
   id_type: string;
   id_no_enc: string;
   id_no_index: string;
-  name: string;
+  /** Null only on a temporary card whose holder gave no name (migration 0005). */
+  name: string | null;
   gender: string;
-  birthday: string;
+  /** Null only on a temporary card whose holder's birth date is unknown (migration 0005). */
+  birthday: string | null;
   nation: string | null;
   nationality: string | null;
   phone_enc: string | null;
@@ -61,7 +63,15 @@ export interface CardRegistrationTable {
 export interface CardEventTable {
   id: Generated<string>;
   card_id: string;
-  event: 'issued' | 'frozen' | 'unfrozen' | 'cancelled' | 'holder_modified';
+  event:
+    | 'issued'
+    | 'frozen'
+    | 'unfrozen'
+    | 'cancelled'
+    | 'holder_modified'
+    | 'upgraded'
+    | 'merged'
+    | 'card_uses_merged';
   actor: string;
   reason: string | null;
   /** Changed fields, before and after, with personal identifiers masked. */
