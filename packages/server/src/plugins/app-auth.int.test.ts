@@ -195,3 +195,52 @@ describe.each(BACKENDS)('signed /api/v1 requests on %s', (backend) => {
     expect(response.json().error.code).toBe('APP_UNKNOWN');
   });
 });
+
+describe.runIf(BACKENDS.includes('postgres'))(
+  'signed requests across two server processes on postgres',
+  () => {
+    let t: TestApp;
+    let second: { app: import('fastify').FastifyInstance; close(): Promise<void> };
+
+    beforeAll(async () => {
+      t = await createTestApp('postgres');
+      // A second app on the same database, as a second server process would be.
+      const { openNodeRuntime } = await import('../node-runtime.js');
+      const { buildApp } = await import('../app.js');
+      const { createLogger } = await import('../lib/logger.js');
+      const runtime = await openNodeRuntime(t.environment.config, { command: 'test-second' });
+      const app = await buildApp(t.environment.config, {
+        database: runtime.database,
+        cipher: runtime.cipher,
+        logger: createLogger('silent'),
+        operatorToken: runtime.operatorToken,
+      });
+      await app.ready();
+      second = {
+        app,
+        async close() {
+          await app.close();
+          await runtime.close();
+        },
+      };
+    });
+    afterAll(async () => {
+      await second?.close();
+      await t?.close();
+    });
+
+    it('refuses on one process a nonce used on the other, and sees the other one rotation at once', async () => {
+      const created = await t.admin('POST', '/api/admin/apps', { name: 'shared', scopes: ['query'] });
+      const client = { appId: created.body.app.appId, secret: created.body.appSecret };
+      const request = signedRequest(client);
+      expect((await t.app.inject(request)).statusCode).toBe(200);
+      expect((await second.app.inject(request)).json().error.code).toBe('REQUEST_REPLAYED');
+
+      // The second process has cached the credentials; a rotation through the first is seen at once.
+      expect((await second.app.inject(signedRequest(client))).statusCode).toBe(200);
+      const rotated = await t.admin('POST', `/api/admin/apps/${client.appId}/rotate`, { overlapSeconds: 0 });
+      const fresh = { appId: client.appId, secret: rotated.body.appSecret };
+      expect((await second.app.inject(signedRequest(fresh))).statusCode).toBe(200);
+    });
+  },
+);
