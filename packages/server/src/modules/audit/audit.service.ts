@@ -31,20 +31,14 @@ export function createAuditLog(options: AuditLogOptions = {}): AuditLog {
   const now = options.now ?? (() => new Date());
   return {
     async append(executor, input) {
+      await executor.insertInto('audit_log').values(toRow(input, now())).execute();
+    },
+    async appendMany(executor, inputs) {
+      if (inputs.length === 0) return;
       const occurredAt = now();
-      const entry = toChainedEntry(input, '0', occurredAt);
       await executor
         .insertInto('audit_log')
-        .values({
-          occurred_at: occurredAt,
-          actor_kind: entry.actor.kind,
-          actor_id: entry.actor.id,
-          action: entry.action,
-          subject_kind: entry.subject?.kind ?? null,
-          subject_id: entry.subject?.id ?? null,
-          details: entry.details === null ? null : JSON.stringify(entry.details),
-          request_id: entry.requestId,
-        })
+        .values(inputs.map((input) => toRow(input, occurredAt)))
         .execute();
     },
   };
@@ -126,6 +120,21 @@ export function startAuditChainer(
       clearInterval(timer);
       await running;
     },
+  };
+}
+
+/** The unchained row of an entry: the chain fields stay null until the chainer links it. */
+function toRow(input: AuditEntryInput, occurredAt: Date) {
+  const entry = toChainedEntry(input, '0', occurredAt);
+  return {
+    occurred_at: occurredAt,
+    actor_kind: entry.actor.kind,
+    actor_id: entry.actor.id,
+    action: entry.action,
+    subject_kind: entry.subject?.kind ?? null,
+    subject_id: entry.subject?.id ?? null,
+    details: entry.details === null ? null : JSON.stringify(entry.details),
+    request_id: entry.requestId,
   };
 }
 

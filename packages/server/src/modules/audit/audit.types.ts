@@ -27,4 +27,6 @@ export interface AuditEntryInput {
 export interface AuditLog {
   /** Appends in the caller's transaction, so the entry exists exactly when the change does. */
   append(executor: DbExecutor, entry: AuditEntryInput): Promise<void>;
+  /** Appends several entries with one statement, in order (group commit of hot paths). */
+  appendMany(executor: DbExecutor, entries: readonly AuditEntryInput[]): Promise<void>;
 }
