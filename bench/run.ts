@@ -3,6 +3,7 @@
  * benchmark also runs OpenSSL's own `openssl speed` in the same run, so the ratios compare like
  * with like on the same machine at the same moment.
  */
+import { runHttpBench } from './http.js';
 import { describeMachine } from './machine.js';
 import { runSm2Bench } from './sm2.js';
 import { runSymmetricBench } from './symmetric.js';
@@ -11,6 +12,7 @@ const only = process.argv.slice(2);
 const benches: [string, () => Promise<string>][] = [
   ['symmetric', runSymmetricBench],
   ['sm2', runSm2Bench],
+  ['http', runHttpBench],
 ];
 
 process.stdout.write(
