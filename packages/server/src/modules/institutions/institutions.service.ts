@@ -3,12 +3,15 @@
  * secrets: the rules, validation and access checks. Every operation takes the actor first.
  * `resolveAppCredentials` serves the authentication layers (signed REST, the ehc.* gateway).
  */
+
 import { randomBytes } from 'node:crypto';
 import { isDepartmentCodeShape, isValidRegionCode } from '@ehc/gm';
 import type { Selectable } from 'kysely';
 import type { CipherMachine } from '../../cipher/cipher-machine.js';
 import type { DatabaseHandle } from '../../db/database.js';
 import { AppError } from '../../lib/errors.js';
+import { createAuditLog } from '../audit/audit.service.js';
+import type { AuditLog, DbExecutor } from '../audit/audit.types.js';
 import { createAppSecretCrypto } from './app-secret-crypto.js';
 import { createInstitutionsRepository, isUniqueViolation } from './institutions.repository.js';
 import type { AppCompat, AppScope, OrgTable, TerminalTypeCode } from './institutions.tables.js';
@@ -109,6 +112,8 @@ export interface CreateAppInput {
 export interface InstitutionsServiceDeps {
   database: DatabaseHandle;
   cipher: CipherMachine;
+  /** Where admin actions are recorded (C4); the platform's audit log by default. */
+  audit?: AuditLog;
   /** The clock; tests may move it. */
   now?: () => Date;
 }
@@ -229,9 +234,27 @@ function authoriseOrgChange(actor: Actor, orgCode: string, action: string): void
 export function createInstitutionsService({
   database,
   cipher,
+  audit = createAuditLog(),
   now = () => new Date(),
 }: InstitutionsServiceDeps) {
   const repository = createInstitutionsRepository(database.db);
+  /** Records an admin action; never a secret in the details. */
+  const record = (
+    executor: DbExecutor,
+    actor: Actor,
+    action: string,
+    subject: { kind: string; id: string },
+    details?: Record<string, unknown>,
+  ) =>
+    audit.append(executor, {
+      actor:
+        actor.kind === 'app'
+          ? { kind: 'app', id: actor.principal.appId }
+          : { kind: 'operator', id: 'operator' },
+      action,
+      subject,
+      ...(details ? { details } : {}),
+    });
   const secrets = createAppSecretCrypto(repository, cipher);
   const credentialsCache = new Map<string, { expiresAt: number; value: AppCredentials | undefined }>();
 
@@ -308,6 +331,13 @@ export function createInstitutionsService({
       };
       try {
         const created = await repository.insertOrg(row);
+        await record(
+          database.db,
+          actor,
+          'org.add',
+          { kind: 'org', id: orgCode },
+          { name: row.name, region: row.region },
+        );
         return orgView(
           input.valid === false ? await repository.updateOrg(created.id, { valid: false }) : created,
         );
@@ -333,6 +363,13 @@ export function createInstitutionsService({
       if (patch.type !== undefined) changes.type = optionalText(patch.type, 'type', 50);
       if (patch.valid !== undefined) changes.valid = patch.valid;
       const updated = await repository.updateOrg(org.id, changes);
+      await record(
+        database.db,
+        actor,
+        'org.update',
+        { kind: 'org', id: orgCode },
+        { fields: Object.keys(changes) },
+      );
       credentialsCache.clear();
       return orgView(updated);
     },
@@ -367,6 +404,13 @@ export function createInstitutionsService({
           dept_code: input.deptCode,
           name: requireText(input.name, 'name', 100),
         });
+        await record(
+          database.db,
+          actor,
+          'org.department.add',
+          { kind: 'org', id: orgCode },
+          { deptCode: row.dept_code },
+        );
         return {
           orgCode,
           deptCode: row.dept_code,
@@ -442,6 +486,13 @@ export function createInstitutionsService({
           throw new AppError('TERMINAL_CODE_TAKEN', `a terminal "${terminalCode}" already exists`);
         throw error;
       }
+      await record(
+        database.db,
+        actor,
+        'org.terminal.add',
+        { kind: 'terminal', id: terminalCode },
+        { orgCode: input.orgCode },
+      );
       const row = await repository.findTerminalByCode(terminalCode);
       if (!row) throw new Error('terminal vanished after insert');
       return terminalView(row);
@@ -481,6 +532,13 @@ export function createInstitutionsService({
           compat,
         });
         await repository.insertSecret(tx, { ...appSecret.row, app_ref: app.id, valid_from: validFrom });
+        await record(
+          tx,
+          actor,
+          'app.add',
+          { kind: 'app', id: appId },
+          { org: org?.org_code ?? null, scopes },
+        );
         return app;
       });
       return {
@@ -523,6 +581,13 @@ export function createInstitutionsService({
         const next = Number(latest?.version ?? 0) + 1;
         await repository.limitSecrets(tx, app.id, until);
         await repository.insertSecret(tx, { ...fresh.row, version: next });
+        await record(
+          tx,
+          actor,
+          'app.rotate',
+          { kind: 'app', id: appId },
+          { version: next, overlapSeconds: overlap },
+        );
         return next;
       });
       credentialsCache.delete(appId);
