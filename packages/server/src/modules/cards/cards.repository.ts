@@ -1,6 +1,7 @@
 /** Kysely access to residents, cards, registrations and card history. Rows or undefined; no rules. */
 import { type Insertable, sql, type Updateable } from 'kysely';
 import type { DbExecutor } from '../audit/audit.types.js';
+import type { CardAliasTable, NewbornCardTable } from './card-extensions.tables.js';
 import type { CardEventTable, CardStatus, CardTable, ResidentTable } from './cards.tables.js';
 
 export function findResidentByIdIndex(db: DbExecutor, idType: string, idNoIndex: string) {
@@ -143,4 +144,62 @@ export async function markDeceasedInRegistry(
     .where('id_no_index', '=', idNoIndex)
     .executeTakeFirst();
   return known ? 'unchanged' : 'missing';
+}
+
+/** The card an older EHC ID (an alias) now resolves to. */
+export function findCardIdByAlias(db: DbExecutor, ehcId: string) {
+  return db
+    .selectFrom('card_aliases')
+    .innerJoin('cards', 'cards.id', 'card_aliases.card_id')
+    .select(['cards.ehc_id', 'card_aliases.reason'])
+    .where('card_aliases.ehc_id', '=', ehcId)
+    .executeTakeFirst();
+}
+
+export async function insertCardAlias(db: DbExecutor, row: Insertable<CardAliasTable>) {
+  await db.insertInto('card_aliases').values(row).execute();
+}
+
+export async function updateCard(
+  db: DbExecutor,
+  cardId: string,
+  changes: Pick<Updateable<CardTable>, 'ehc_id' | 'kind' | 'verification_level'>,
+) {
+  await db
+    .updateTable('cards')
+    .set({ ...changes, updated_at: new Date() })
+    .where('id', '=', cardId)
+    .execute();
+}
+
+export async function insertNewbornCard(db: DbExecutor, row: Insertable<NewbornCardTable>) {
+  await db.insertInto('newborn_cards').values(row).execute();
+}
+
+export function findNewbornCard(db: DbExecutor, cardId: string) {
+  return db
+    .selectFrom('newborn_cards')
+    .leftJoin('cards as guardian', 'guardian.id', 'newborn_cards.guardian_card_id')
+    .select([
+      'newborn_cards.guardian_id_type',
+      'newborn_cards.guardian_id_no_enc',
+      'newborn_cards.guardian_name',
+      'newborn_cards.guardian_relation',
+      'guardian.ehc_id as guardian_ehc_id',
+      'newborn_cards.birth_time',
+      'newborn_cards.parity',
+      'newborn_cards.birth_order',
+      'newborn_cards.provisional_name',
+      'newborn_cards.upgraded_at',
+    ])
+    .where('newborn_cards.card_id', '=', cardId)
+    .executeTakeFirst();
+}
+
+export async function markNewbornUpgraded(db: DbExecutor, cardId: string, at: Date) {
+  await db
+    .updateTable('newborn_cards')
+    .set({ upgraded_at: at, provisional_name: false, updated_at: new Date() })
+    .where('card_id', '=', cardId)
+    .execute();
 }

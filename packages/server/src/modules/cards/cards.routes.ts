@@ -14,15 +14,20 @@ import {
   GenerateCodeBody,
   HistoryResponse,
   LookupBody,
+  NewbornResponse,
   ReasonBody,
   RegisterCardBody,
   RegisterCardResponse,
+  RegisterNewbornBody,
+  RegisterNewbornResponse,
   ReportCardUsesBody,
   ReportCardUsesResponse,
+  UpgradeNewbornBody,
+  UpgradeNewbornResponse,
   VerifyBody,
   VerifyResponse,
 } from './cards.schemas.js';
-import type { CardActor, CardsService, CardView } from './cards.service.js';
+import type { CardActor, CardsService, CardView, NewbornView } from './cards.service.js';
 
 export interface CardsRoutesOptions {
   service: CardsService;
@@ -47,6 +52,7 @@ function actorOf(request: FastifyRequest): CardActor {
 export function toCardResponse(card: CardView) {
   return {
     ehealth_card_id: card.ehcId,
+    ...(card.presentedAlias ? { presented_ehealth_card_id: card.presentedAlias } : {}),
     mindex_id: card.masterIndex,
     kind: card.kind,
     status: card.status,
@@ -66,7 +72,123 @@ export function toCardResponse(card: CardView) {
   };
 }
 
+function toNewbornResponse(newborn: NewbornView) {
+  return {
+    guardian: {
+      ehealth_card_id: newborn.guardian.ehcId,
+      id_type: newborn.guardian.idType,
+      id_no: newborn.guardian.idNo,
+      name: newborn.guardian.name,
+      relation: newborn.guardian.relation,
+    },
+    birth_time: newborn.birthTime,
+    parity: newborn.parity,
+    birth_order: newborn.birthOrder,
+    provisional_name: newborn.provisionalName,
+    upgraded_at: newborn.upgradedAt,
+  };
+}
+
 export const cardsRoutes: FastifyPluginAsyncTypebox<CardsRoutesOptions> = async (app, { service }) => {
+  // Newborn cards (A3). The national gateway protocol has no method for them: REST only.
+  app.post(
+    '/api/v1/newborn-cards',
+    {
+      preHandler: requireAppScope('register'),
+      schema: {
+        tags: ['cards'],
+        summary: "Issue a newborn's card (新生儿卡) on the guardian's verified identity",
+        security,
+        body: RegisterNewbornBody,
+        response: {
+          200: RegisterNewbornResponse,
+          201: RegisterNewbornResponse,
+          422: ErrorResponse,
+          503: ErrorResponse,
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const { card, newborn, created } = await service.registerNewborn(actorOf(request), {
+        registerNo: body.register_no,
+        channel: body.channel,
+        guardian:
+          'ehealth_card_id' in body.guardian
+            ? { ehcId: body.guardian.ehealth_card_id }
+            : {
+                idType: body.guardian.id_type,
+                idNo: body.guardian.id_no,
+                name: body.guardian.name,
+                gender: body.guardian.gender,
+                birthday: body.guardian.birthday,
+              },
+        guardianRelation: body.guardian_relation,
+        child: {
+          name: body.child.name,
+          gender: body.child.gender,
+          birthTime: body.child.birth_time,
+          birthCertificateNo: body.child.birth_certificate_no,
+          parity: body.child.parity,
+          birthOrder: body.child.birth_order,
+          provisionalName: body.child.provisional_name,
+          nation: body.child.nation,
+          address: body.child.address,
+          cellphone: body.child.cellphone,
+        },
+      });
+      return reply.code(created ? 201 : 200).send({
+        ...toCardResponse(card),
+        created,
+        ehealth_code: `${card.ehcId}:1`,
+        newborn: toNewbornResponse(newborn),
+      });
+    },
+  );
+
+  app.get(
+    '/api/v1/cards/:ehcId/newborn',
+    {
+      preHandler: requireAppScope('query'),
+      schema: {
+        tags: ['cards'],
+        summary: "Birth facts and guardian of a newborn's card (guardian ID masked)",
+        security,
+        params: EhcIdParams,
+        response: { 200: NewbornResponse, ...errors },
+      },
+    },
+    async (request) => toNewbornResponse(await service.getNewborn(actorOf(request), request.params.ehcId)),
+  );
+
+  app.post(
+    '/api/v1/cards/:ehcId/upgrade',
+    {
+      preHandler: requireAppScope('register'),
+      schema: {
+        tags: ['cards'],
+        summary:
+          "Give a newborn's card the child's own resident ID number: a new EHC ID; the old one keeps resolving",
+        security,
+        params: EhcIdParams,
+        body: UpgradeNewbornBody,
+        response: { 200: UpgradeNewbornResponse, 422: ErrorResponse, ...errors },
+      },
+    },
+    async (request) => {
+      const { card, previousEhcId } = await service.upgradeNewbornCard(
+        actorOf(request),
+        request.params.ehcId,
+        {
+          idNo: request.body.id_no,
+          name: request.body.name,
+        },
+      );
+      return { ...toCardResponse(card), previous_ehealth_card_id: previousEhcId };
+    },
+  );
+
   app.post(
     '/api/v1/cards',
     {

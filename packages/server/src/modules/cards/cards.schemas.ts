@@ -46,7 +46,12 @@ export const HolderView = Type.Object({
 });
 
 export const CardResponse = Type.Object({
-  ehealth_card_id: Type.String(),
+  ehealth_card_id: Type.String({ description: "the card's current EHC ID" }),
+  presented_ehealth_card_id: Type.Optional(
+    Type.String({
+      description: 'present when the card was found by an older EHC ID (an alias after an upgrade)',
+    }),
+  ),
   mindex_id: Type.String(),
   kind: Type.String(),
   status: Type.String({ description: 'active | frozen | cancelled' }),
@@ -160,3 +165,91 @@ export const ReportCardUsesResponse = Type.Object({
   recorded: Type.Integer({ description: 'records new to the platform' }),
   duplicates: Type.Integer({ description: 'records it already had (a retried batch)' }),
 });
+
+const GuardianByCard = Type.Object(
+  { ehealth_card_id: EHC_ID },
+  { additionalProperties: false, description: 'a guardian holding an active card' },
+);
+const GuardianByIdentity = Type.Object(
+  {
+    id_type: Type.String({ examples: ['01'] }),
+    id_no: Type.String({ minLength: 1, maxLength: 32 }),
+    name: Type.String({ minLength: 1, maxLength: 50 }),
+    gender: Type.String(),
+    birthday: Type.String({ description: 'yyyy-MM-dd' }),
+  },
+  { additionalProperties: false, description: 'a guardian confirmed by real-name verification' },
+);
+
+export const RegisterNewbornBody = Type.Object(
+  {
+    register_no: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    channel: Type.String({ examples: ['0100'] }),
+    guardian: Type.Union([GuardianByCard, GuardianByIdentity]),
+    guardian_relation: Type.Union([Type.Literal('mother'), Type.Literal('father'), Type.Literal('other')]),
+    child: Type.Object(
+      {
+        name: Type.String({ minLength: 1, maxLength: 50, examples: ['张某之子'] }),
+        gender: Type.String({ examples: ['1'] }),
+        birth_time: Type.String({
+          description: 'ISO 8601 with a zone',
+          examples: ['2026-11-20T08:30:00+08:00'],
+        }),
+        birth_certificate_no: Type.String({
+          minLength: 4,
+          maxLength: 32,
+          description: '出生医学证明 number, stored as ID type 111',
+          examples: ['Q370123456'],
+        }),
+        parity: Type.Integer({ description: '胎次', examples: [1] }),
+        birth_order: Type.Integer({
+          description: 'order within a multiple birth, 1 for a single birth',
+          examples: [1],
+        }),
+        provisional_name: Type.Optional(
+          Type.Boolean({ description: 'default: the name looks like 某之子/某之女' }),
+        ),
+        nation: Type.Optional(Type.String()),
+        address: Type.Optional(Type.String({ maxLength: 200 })),
+        cellphone: Type.Optional(Type.String()),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const NewbornResponse = Type.Object({
+  guardian: Type.Object({
+    ehealth_card_id: Type.Union([Type.String(), Type.Null()]),
+    id_type: Type.String(),
+    id_no: Type.String({ description: 'masked' }),
+    name: Type.String(),
+    relation: Type.String(),
+  }),
+  birth_time: Type.String(),
+  parity: Type.Integer(),
+  birth_order: Type.Integer(),
+  provisional_name: Type.Boolean(),
+  upgraded_at: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const RegisterNewbornResponse = Type.Intersect([
+  CardResponse,
+  Type.Object({ created: Type.Boolean(), ehealth_code: Type.String(), newborn: NewbornResponse }),
+]);
+
+export const UpgradeNewbornBody = Type.Object(
+  {
+    id_no: Type.String({ minLength: 18, maxLength: 18, description: "the child's own resident ID number" }),
+    name: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 50, description: 'the real name, if it changed' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const UpgradeNewbornResponse = Type.Intersect([
+  CardResponse,
+  Type.Object({ previous_ehealth_card_id: Type.String({ description: 'the old EHC ID, now an alias' }) }),
+]);

@@ -12,6 +12,7 @@ import {
   parseQrText,
   type QrCode,
   QrFormatError,
+  SCENE_CODES,
   sm2PreparePublicKey,
   validateResidentIdNumber,
   verifyQrSignature,
@@ -29,10 +30,13 @@ import type {
   VerificationLevel,
 } from '../identity/identity-provider.js';
 import type { PersonalDataProtector } from '../personal-data/personal-data.types.js';
+import { validateCardUse } from '../usage/usage.service.js';
 import type { CardUseRecorder } from '../usage/usage.types.js';
+import type { GuardianRelation } from './card-extensions.tables.js';
 import * as repo from './cards.repository.js';
 import type { CardKind, CardStatus } from './cards.tables.js';
 import { type HolderInput, validateChannel, validateHolder } from './holder-validation.js';
+import { createVerificationRecorder } from './verification-recorder.js';
 
 /** Who is asking. Institution apps with `verify` or `query` see full identities; others see masked ones. */
 export type CardActor =
@@ -61,8 +65,14 @@ export interface HolderView {
   masked: boolean;
 }
 
+/** A card row, with the older EHC ID it was found by when that was an alias. */
+type CardRow = repo.CardWithResidentRow & { presented_alias?: string };
+
 export interface CardView {
+  /** The card's current EHC ID. */
   ehcId: string;
+  /** Set when the card was found by an older EHC ID (kept after a newborn's upgrade): that ID. */
+  presentedAlias?: string;
   masterIndex: string;
   kind: CardKind;
   status: CardStatus;
@@ -88,6 +98,57 @@ export interface ReportedCardUse {
   usedAt: Date;
   departmentCode?: string | undefined;
   costType?: string | undefined;
+}
+
+/** ID document type of a newborn's birth medical certificate (出生医学证明), a local extension. */
+export const NEWBORN_ID_TYPE = '111';
+/** Placeholder names given before the child is named, e.g. 张某之子, 李某之女二. */
+const PROVISIONAL_NAME = /某?之[子女]/u;
+
+export type NewbornGuardianInput =
+  | { ehcId: string }
+  | { idType: string; idNo: string; name: string; gender: string; birthday: string };
+
+export interface RegisterNewbornInput {
+  registerNo?: string | undefined;
+  channel: string;
+  guardian: NewbornGuardianInput;
+  guardianRelation: GuardianRelation;
+  child: {
+    /** May be provisional, e.g. 张某之子. */
+    name: string;
+    gender: string;
+    /** ISO 8601 with a time zone. */
+    birthTime: string;
+    /** 出生医学证明 number (ID type 111). */
+    birthCertificateNo: string;
+    /** 胎次. */
+    parity: number;
+    /** Order within a multiple birth, 1 for a single birth. */
+    birthOrder: number;
+    /** Defaults to whether the name looks like a placeholder (之子, 之女). */
+    provisionalName?: boolean | undefined;
+    nation?: string | undefined;
+    address?: string | undefined;
+    cellphone?: string | undefined;
+  };
+}
+
+export interface NewbornView {
+  guardian: {
+    /** The guardian's current card when they were verified by it. */
+    ehcId: string | null;
+    idType: string;
+    /** Always masked. */
+    idNo: string;
+    name: string;
+    relation: GuardianRelation;
+  };
+  birthTime: string;
+  parity: number;
+  birthOrder: number;
+  provisionalName: boolean;
+  upgradedAt: string | null;
 }
 
 /** A death reported by the civil registry: the person's ID document and the date of death. */
@@ -126,6 +187,7 @@ export function createCardsService(deps: CardsServiceDeps) {
   const { db, cipher, personalData, identity, audit, usage, config } = deps;
   const now = deps.now ?? (() => new Date());
   let nodeKey: ReturnType<typeof sm2PreparePublicKey> | undefined;
+  const verifications = createVerificationRecorder(db, usage, audit);
 
   const auditActor = (actor: CardActor): AuditActor =>
     actor.kind === 'app' ? { kind: 'app', id: actor.appId } : { kind: 'operator', id: actor.id };
@@ -135,7 +197,7 @@ export function createCardsService(deps: CardsServiceDeps) {
     actor.orgCode !== null &&
     (actor.scopes.includes('verify') || actor.scopes.includes('query'));
 
-  function toView(actor: CardActor, row: repo.CardWithResidentRow): CardView {
+  function toView(actor: CardActor, row: CardRow): CardView {
     const full = seesFullIdentity(actor);
     const idNo = personalData.decrypt('id_no', row.id_no_enc);
     const phone = row.phone_enc ? personalData.decrypt('phone', row.phone_enc) : null;
@@ -158,11 +220,23 @@ export function createCardsService(deps: CardsServiceDeps) {
         address: address === null ? null : full ? address : maskAddress(address),
         masked: !full,
       },
+      ...(row.presented_alias ? { presentedAlias: row.presented_alias } : {}),
     };
   }
 
-  async function loadCard(executor: DbExecutor, ehcId: string) {
-    const row = await repo.findCardWithResidentByEhcId(executor, ehcId.toUpperCase());
+  /** A card by its EHC ID or by an EHC ID it had before (an alias, kept after a newborn's upgrade). */
+  async function resolveCard(executor: DbExecutor, ehcId: string): Promise<CardRow | undefined> {
+    const presented = ehcId.toUpperCase();
+    const row = await repo.findCardWithResidentByEhcId(executor, presented);
+    if (row) return row;
+    const alias = await repo.findCardIdByAlias(executor, presented);
+    if (!alias) return undefined;
+    const current = await repo.findCardWithResidentByEhcId(executor, alias.ehc_id);
+    return current && { ...current, presented_alias: presented };
+  }
+
+  async function loadCard(executor: DbExecutor, ehcId: string): Promise<CardRow> {
+    const row = await resolveCard(executor, ehcId);
     if (!row) throw new AppError('CARD_NOT_FOUND');
     return row;
   }
@@ -303,6 +377,231 @@ export function createCardsService(deps: CardsServiceDeps) {
       return { card: toView(actor, await loadCard(db, ehcId)), created: true };
     },
 
+    /**
+     * Issues a newborn's card (新生儿卡) on the guardian's verified identity: the guardian holds an
+     * active card, or the identity provider confirms them. The child is identified by the birth
+     * certificate number (ID type 111); the same certificate twice returns the same card.
+     */
+    async registerNewborn(
+      actor: CardActor,
+      input: RegisterNewbornInput,
+    ): Promise<{ card: CardView; newborn: NewbornView; created: boolean }> {
+      validateChannel(input.channel);
+      const birthTime = parseBirthTime(input.child.birthTime, now());
+      if (!Number.isInteger(input.child.parity) || input.child.parity < 1 || input.child.parity > 20)
+        throw new AppError('PARITY_INVALID', undefined, { field: 'parity' });
+      if (
+        !Number.isInteger(input.child.birthOrder) ||
+        input.child.birthOrder < 1 ||
+        input.child.birthOrder > 10
+      )
+        throw new AppError('BIRTH_ORDER_INVALID', undefined, { field: 'birth_order' });
+      if (!['mother', 'father', 'other'].includes(input.guardianRelation)) {
+        throw new AppError('VALIDATION_FAILED', 'guardian_relation must be mother, father or other', {
+          issues: [{ path: '/guardian_relation', message: 'must be mother, father or other' }],
+        });
+      }
+      const child = validateHolder(
+        {
+          idType: NEWBORN_ID_TYPE,
+          idNo: input.child.birthCertificateNo,
+          name: input.child.name,
+          gender: input.child.gender,
+          birthday: chinaDate(birthTime),
+          nation: input.child.nation,
+          address: input.child.address,
+          cellphone: input.child.cellphone,
+        },
+        now(),
+      );
+      const appId = actor.kind === 'app' ? actor.appId : `operator:${actor.id}`;
+      const existingView = async (ehcId: string) => {
+        const row = await loadCard(db, ehcId);
+        return { card: toView(actor, row), newborn: await newbornView(row.card_id), created: false };
+      };
+      if (input.registerNo) {
+        const previous = await repo.findRegistration(db, appId, input.registerNo);
+        if (previous) return existingView(previous.ehc_id);
+      }
+      const idNoIndex = personalData.blindIndex('id_no', child.idNo);
+      const existing = await repo.findResidentByIdIndex(db, NEWBORN_ID_TYPE, idNoIndex);
+      const existingCard = existing && (await repo.findLiveCardOfResident(db, existing.id));
+      if (existingCard) return existingView(existingCard.ehc_id);
+
+      const guardian = await verifyGuardian(input.guardian);
+      const masterIndex = await cipher.computeMasterIndex({
+        idType: NEWBORN_ID_TYPE,
+        idNo: child.idNo,
+        name: child.name,
+      });
+      const ehcId = await cipher.computeEhcId({ masterIndex, idType: NEWBORN_ID_TYPE, idNo: child.idNo });
+      const provisional = input.child.provisionalName ?? PROVISIONAL_NAME.test(child.name);
+      await db.transaction().execute(async (trx) => {
+        const residentId =
+          existing?.id ??
+          (
+            await repo.insertResident(trx, {
+              master_index: masterIndex,
+              id_type: NEWBORN_ID_TYPE,
+              id_no_enc: personalData.encrypt('id_no', child.idNo),
+              id_no_index: idNoIndex,
+              name: child.name,
+              gender: child.gender,
+              birthday: child.birthday,
+              nation: child.nation ?? null,
+              nationality: null,
+              phone_enc: child.cellphone ? personalData.encrypt('phone', child.cellphone) : null,
+              phone_index: child.cellphone ? personalData.blindIndex('phone', child.cellphone) : null,
+              address_enc: child.address ? personalData.encrypt('address', child.address) : null,
+              marital_status: null,
+            })
+          ).id;
+        const card = await repo.insertCard(trx, {
+          resident_id: residentId,
+          ehc_id: ehcId,
+          kind: 'newborn',
+          status: 'active',
+          verification_level: guardian.level,
+          below_default_level: false,
+          channel: input.channel,
+          issued_by_app: actor.kind === 'app' ? actor.appId : null,
+        });
+        await repo.insertNewbornCard(trx, {
+          card_id: card.id,
+          guardian_card_id: guardian.cardId,
+          guardian_id_type: guardian.idType,
+          guardian_id_no_enc: personalData.encrypt('id_no', guardian.idNo),
+          guardian_id_no_index: personalData.blindIndex('id_no', guardian.idNo),
+          guardian_name: guardian.name,
+          guardian_relation: input.guardianRelation,
+          birth_time: birthTime,
+          parity: input.child.parity,
+          birth_order: input.child.birthOrder,
+          provisional_name: provisional,
+        });
+        if (input.registerNo) await repo.insertRegistration(trx, appId, input.registerNo, card.id);
+        await repo.insertCardEvent(trx, {
+          card_id: card.id,
+          event: 'issued',
+          actor: appId,
+          reason: 'newborn',
+          changes: null,
+        });
+        await audit.append(trx, {
+          actor: auditActor(actor),
+          action: 'card.register.newborn',
+          subject: { kind: 'card', id: ehcId },
+          details: {
+            channel: input.channel,
+            guardianVerifiedBy: guardian.level,
+            guardianIdNo: maskIdNumber(guardian.idNo),
+            parity: input.child.parity,
+            birthOrder: input.child.birthOrder,
+          },
+        });
+      });
+      const row = await loadCard(db, ehcId);
+      return { card: toView(actor, row), newborn: await newbornView(row.card_id), created: true };
+    },
+
+    /**
+     * Gives a newborn's card the child's own resident ID number (type 01): a new master index and
+     * EHC ID by the national algorithm; the old EHC ID stays an alias of the same card.
+     */
+    async upgradeNewbornCard(
+      actor: CardActor,
+      ehcId: string,
+      input: { idNo: string; name?: string | undefined },
+    ): Promise<{ card: CardView; previousEhcId: string }> {
+      const row = await loadCard(db, ehcId);
+      if (row.status === 'cancelled') throw new AppError('CARD_CANCELLED');
+      const newborn = await repo.findNewbornCard(db, row.card_id);
+      if (!newborn) throw new AppError('CARD_KIND_UNSUPPORTED', 'only a newborn card can be upgraded');
+      if (newborn.upgraded_at !== null || row.id_type !== NEWBORN_ID_TYPE)
+        throw new AppError('NEWBORN_ALREADY_UPGRADED');
+      const next = validateHolder(
+        {
+          idType: '01',
+          idNo: input.idNo,
+          name: input.name ?? (row.name as string),
+          gender: row.gender,
+          birthday: formatDate(row.birthday as string),
+        },
+        now(),
+      );
+      const idNoIndex = personalData.blindIndex('id_no', next.idNo);
+      if (await repo.findResidentByIdIndex(db, '01', idNoIndex))
+        throw new AppError('NEWBORN_UPGRADE_CONFLICT');
+      const check = await identity.check({
+        idType: '01',
+        idNo: next.idNo,
+        name: next.name,
+        gender: next.gender,
+        birthday: next.birthday,
+      });
+      if (check.outcome === 'mismatch')
+        throw new AppError('IDENTITY_MISMATCH', undefined, { fields: check.fields });
+      if (check.outcome === 'confirmed' && check.deceasedOn) throw new AppError('IDENTITY_DECEASED');
+      const masterIndex = await cipher.computeMasterIndex({ idType: '01', idNo: next.idNo, name: next.name });
+      const newEhcId = await cipher.computeEhcId({ masterIndex, idType: '01', idNo: next.idNo });
+      const changes: Record<string, { before: string | null; after: string | null }> = {
+        ehcId: { before: row.ehc_id, after: newEhcId },
+        idType: { before: row.id_type, after: '01' },
+        idNo: {
+          before: maskIdNumber(personalData.decrypt('id_no', row.id_no_enc)),
+          after: maskIdNumber(next.idNo),
+        },
+      };
+      if (next.name !== row.name) changes['name'] = { before: row.name, after: next.name };
+      try {
+        await db.transaction().execute(async (trx) => {
+          await repo.insertCardAlias(trx, { ehc_id: row.ehc_id, card_id: row.card_id, reason: 'upgraded' });
+          await repo.updateResident(trx, row.resident_id, {
+            master_index: masterIndex,
+            id_type: '01',
+            id_no_enc: personalData.encrypt('id_no', next.idNo),
+            id_no_index: idNoIndex,
+            name: next.name,
+          });
+          await repo.updateCard(trx, row.card_id, {
+            ehc_id: newEhcId,
+            kind: 'formal',
+            ...(check.outcome === 'confirmed' ? { verification_level: check.level } : {}),
+          });
+          await repo.markNewbornUpgraded(trx, row.card_id, now());
+          await repo.insertCardEvent(trx, {
+            card_id: row.card_id,
+            event: 'upgraded',
+            actor: auditActor(actor).id,
+            reason: "the child's own resident ID number",
+            changes,
+          });
+          await audit.append(trx, {
+            actor: auditActor(actor),
+            action: 'card.newborn.upgrade',
+            subject: { kind: 'card', id: newEhcId },
+            details: { previousEhcId: row.ehc_id, idNo: maskIdNumber(next.idNo) },
+          });
+        });
+      } catch (error) {
+        if ((error as { code?: string }).code === '23505') throw new AppError('NEWBORN_UPGRADE_CONFLICT');
+        throw error;
+      }
+      return { card: toView(actor, await loadCard(db, newEhcId)), previousEhcId: row.ehc_id };
+    },
+
+    /** The birth facts and guardian link of a newborn's card (also after its upgrade). */
+    async getNewborn(actor: CardActor, ehcId: string): Promise<NewbornView> {
+      const row = await loadCard(db, ehcId);
+      const view = await newbornView(row.card_id);
+      await audit.append(db, {
+        actor: auditActor(actor),
+        action: 'card.newborn.read',
+        subject: { kind: 'card', id: row.ehc_id },
+      });
+      return view;
+    },
+
     /** A card and its holder, masked for this actor; reading is audited. */
     getCard: readCard,
 
@@ -388,31 +687,31 @@ export function createCardsService(deps: CardsServiceDeps) {
         if (expiry.getTime() < now().getTime())
           throw new AppError('QR_EXPIRED', undefined, { expiredAt: expiry.toISOString() });
       }
-      const row = await repo.findCardWithResidentByEhcId(db, code.ehcId);
+      const row = await resolveCard(db, code.ehcId);
       if (!row) throw new AppError('QR_CARD_UNKNOWN');
       if (row.status === 'frozen') throw new AppError('CARD_FROZEN');
       if (row.status === 'cancelled') throw new AppError('CARD_CANCELLED');
 
-      await db.transaction().execute(async (trx) => {
-        await usage.record(trx, {
-          cardId: row.card_id,
-          ehcId: row.ehc_id,
-          orgCode: actor.kind === 'app' && actor.orgCode ? actor.orgCode : input.terminalCode.slice(0, -4),
-          terminalCode: input.terminalCode,
-          sceneCode: input.sceneCode,
-          channelCode: input.channelCode,
-          departmentCode: input.departmentCode,
-          costType: input.costType,
-          usedAt: now(),
-          ...(actor.kind === 'app' ? { appId: actor.appId } : {}),
-          source: 'verify',
-        });
-        await audit.append(trx, {
-          actor: auditActor(actor),
-          action: 'card.verify',
-          subject: { kind: 'card', id: row.ehc_id },
-          details: { presented: code.kind, scene: input.sceneCode, terminal: input.terminalCode },
-        });
+      const use = {
+        cardId: row.card_id,
+        ehcId: row.ehc_id,
+        orgCode: actor.kind === 'app' && actor.orgCode ? actor.orgCode : input.terminalCode.slice(0, -4),
+        terminalCode: input.terminalCode,
+        sceneCode: input.sceneCode,
+        channelCode: input.channelCode,
+        departmentCode: input.departmentCode,
+        costType: input.costType,
+        usedAt: now(),
+        ...(actor.kind === 'app' ? { appId: actor.appId } : {}),
+        source: 'verify' as const,
+      };
+      // Checked here, so that one bad request cannot fail the group commit of others.
+      validateCardUse(use, SCENE_CODES, now());
+      await verifications.record(use, {
+        actor: auditActor(actor),
+        action: 'card.verify',
+        subject: { kind: 'card', id: row.ehc_id },
+        details: { presented: code.kind, scene: input.sceneCode, terminal: input.terminalCode },
       });
       return { ...toView(actor, row), presented: code.kind };
     },
@@ -647,6 +946,72 @@ export function createCardsService(deps: CardsServiceDeps) {
     },
   };
 
+  /** The guardian of a newborn: an active card, or an identity the provider confirms. */
+  async function verifyGuardian(guardian: NewbornGuardianInput): Promise<{
+    cardId: string | null;
+    idType: string;
+    idNo: string;
+    name: string;
+    level: string;
+  }> {
+    if ('ehcId' in guardian) {
+      const row = await resolveCard(db, guardian.ehcId);
+      if (row?.status !== 'active' || row.kind === 'temporary' || row.name === null) {
+        throw new AppError('GUARDIAN_NOT_VERIFIED', undefined, {
+          reason: row
+            ? `the guardian's card is ${row.kind === 'temporary' ? 'temporary' : row.status}`
+            : 'no such card',
+        });
+      }
+      return {
+        cardId: row.card_id,
+        idType: row.id_type,
+        idNo: personalData.decrypt('id_no', row.id_no_enc),
+        name: row.name,
+        level: 'guardian_card',
+      };
+    }
+    const claim = validateHolder(guardian, now());
+    const result = await identity.check({
+      idType: claim.idType,
+      idNo: claim.idNo,
+      name: claim.name,
+      gender: claim.gender,
+      birthday: claim.birthday,
+    });
+    if (result.outcome !== 'confirmed' || result.deceasedOn) {
+      throw new AppError('GUARDIAN_NOT_VERIFIED', undefined, {
+        reason: result.outcome === 'confirmed' ? 'deceased' : result.outcome,
+      });
+    }
+    return {
+      cardId: null,
+      idType: claim.idType,
+      idNo: claim.idNo,
+      name: claim.name,
+      level: 'guardian_registry',
+    };
+  }
+
+  async function newbornView(cardId: string): Promise<NewbornView> {
+    const row = await repo.findNewbornCard(db, cardId);
+    if (!row) throw new AppError('CARD_KIND_UNSUPPORTED', 'this card was not issued to a newborn');
+    return {
+      guardian: {
+        ehcId: row.guardian_ehc_id,
+        idType: row.guardian_id_type,
+        idNo: maskIdNumber(personalData.decrypt('id_no', row.guardian_id_no_enc)),
+        name: row.guardian_name,
+        relation: row.guardian_relation,
+      },
+      birthTime: new Date(row.birth_time).toISOString(),
+      parity: row.parity,
+      birthOrder: row.birth_order,
+      provisionalName: row.provisional_name,
+      upgradedAt: row.upgraded_at === null ? null : new Date(row.upgraded_at).toISOString(),
+    };
+  }
+
   async function cancelInTransaction(trx: DbExecutor, actor: CardActor, cardId: string, reason: string) {
     await repo.updateCardStatus(trx, cardId, 'cancelled', { cancel_reason: reason, cancelled_at: now() });
     await repo.insertCardEvent(trx, {
@@ -718,6 +1083,20 @@ export function deathRecordProblem(record: DeathRecord, today: string): string |
   if (!real) return `deceased_on "${record.deceasedOn}" is not a date (YYYY-MM-DD)`;
   if (record.deceasedOn > today) return `deceased_on ${record.deceasedOn} is in the future`;
   return undefined;
+}
+
+/** A birth time: ISO 8601 with a zone, not in the future, not before 1900. */
+function parseBirthTime(text: string, today: Date): Date {
+  const valid = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text);
+  const time = new Date(text);
+  if (
+    !valid ||
+    Number.isNaN(time.getTime()) ||
+    time.getTime() > today.getTime() + 5 * 60_000 ||
+    time.getUTCFullYear() < 1900
+  )
+    throw new AppError('BIRTH_TIME_INVALID', undefined, { field: 'birth_time' });
+  return time;
 }
 
 /** The calendar date in China Standard Time (UTC+8), yyyy-MM-dd. */

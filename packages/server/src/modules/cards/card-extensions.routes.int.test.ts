@@ -1,0 +1,149 @@
+/** REST routes of newborn cards, temporary cards and family accounts, through signed requests. */
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { computeCheckCharacter } from '@ehc/gm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../testing/institutions-app.js';
+import { BACKENDS } from '../../testing/test-backends.js';
+import { importRegistryLines } from '../identity/registry-import.js';
+import { createPersonalDataProtector } from '../personal-data/personal-data.service.js';
+
+const ORG = '12370100MB0000001X';
+const MOTHER_17 = '37010219900315002';
+const MOTHER = {
+  id_type: '01',
+  id_no: MOTHER_17 + computeCheckCharacter(MOTHER_17),
+  name: '张丽',
+  gender: '2',
+  birthday: '1990-03-15',
+  channel: '0100',
+};
+const CHILD_17 = '37010220261120001';
+const CHILD_ID = CHILD_17 + computeCheckCharacter(CHILD_17);
+const SCAN = { medstepcode: '010101', terminalcode: `${ORG}0100`, channelcode: '01' };
+
+interface Credentials {
+  appId: string;
+  secret: string;
+}
+
+describe.each(BACKENDS)('card extensions REST API on %s', (backend) => {
+  let t: TestApp;
+  let his: Credentials;
+  let queryOnly: Credentials;
+  let motherEhcId: string;
+
+  async function call(
+    credentials: Credentials,
+    method: 'GET' | 'POST' | 'DELETE',
+    url: string,
+    body?: unknown,
+  ) {
+    const payload = body === undefined ? '' : JSON.stringify(body);
+    const timestamp = String(Date.now());
+    const nonce = randomBytes(12).toString('hex');
+    const digest = createHash('sm3').update(payload, 'utf8').digest('hex');
+    const signature = createHmac('sm3', credentials.secret)
+      .update([method, url, timestamp, nonce, digest].join('\n'), 'utf8')
+      .digest('hex');
+    const response = await t.app.inject({
+      method,
+      url,
+      headers: {
+        'x-ehc-app-id': credentials.appId,
+        'x-ehc-timestamp': timestamp,
+        'x-ehc-nonce': nonce,
+        'x-ehc-signature': signature,
+        ...(payload ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(payload ? { payload } : {}),
+    });
+    return { status: response.statusCode, body: response.json() };
+  }
+
+  beforeAll(async () => {
+    t = await createTestApp(backend);
+    await t.admin('POST', '/api/admin/orgs', { orgCode: ORG, name: '济南市妇幼保健院', region: '370102' });
+    const created = await t.admin('POST', '/api/admin/apps', {
+      orgCode: ORG,
+      name: 'HIS',
+      scopes: ['register', 'verify', 'query', 'report'],
+    });
+    his = { appId: created.body.app.appId, secret: created.body.appSecret };
+    const reader = await t.admin('POST', '/api/admin/apps', {
+      orgCode: ORG,
+      name: 'reader',
+      scopes: ['query'],
+    });
+    queryOnly = { appId: reader.body.app.appId, secret: reader.body.appSecret };
+    const protector = await createPersonalDataProtector(t.runtime.database.db, t.runtime.cipher);
+    async function* lines() {
+      yield 'id_type,id_no,name,gender,birthday,nation,address,region,deceased_on';
+      yield `01,${MOTHER.id_no},张丽,2,1990-03-15,01,济南市历下区,370102,`;
+    }
+    await importRegistryLines(t.runtime.database.db, protector, lines());
+    motherEhcId = (await call(his, 'POST', '/api/v1/cards', MOTHER)).body.ehealth_card_id;
+  });
+  afterAll(async () => t?.close());
+
+  it("issues a newborn's card, upgrades it, and keeps the old EHC ID resolving", async () => {
+    const body = {
+      channel: '0100',
+      guardian: { ehealth_card_id: motherEhcId },
+      guardian_relation: 'mother',
+      child: {
+        name: '张某之子',
+        gender: '1',
+        birth_time: '2026-11-20T08:30:00+08:00',
+        birth_certificate_no: 'Q370123456',
+        parity: 1,
+        birth_order: 1,
+      },
+    };
+    expect((await call(queryOnly, 'POST', '/api/v1/newborn-cards', body)).status).toBe(403);
+    const issued = await call(his, 'POST', '/api/v1/newborn-cards', body);
+    expect(issued.status).toBe(201);
+    expect(issued.body).toMatchObject({
+      kind: 'newborn',
+      created: true,
+      holder: { id_type: '111', name: '张某之子', birthday: '2026-11-20' },
+      newborn: {
+        guardian: { ehealth_card_id: motherEhcId, relation: 'mother' },
+        parity: 1,
+        provisional_name: true,
+      },
+    });
+    const oldId = issued.body.ehealth_card_id;
+    expect((await call(his, 'POST', '/api/v1/newborn-cards', body)).status).toBe(200);
+    const bad = await call(his, 'POST', '/api/v1/newborn-cards', {
+      ...body,
+      child: { ...body.child, parity: 0 },
+    });
+    expect(bad).toMatchObject({ status: 400, body: { error: { code: 'PARITY_INVALID' } } });
+
+    const upgraded = await call(his, 'POST', `/api/v1/cards/${oldId}/upgrade`, {
+      id_no: CHILD_ID,
+      name: '张小明',
+    });
+    expect(upgraded.status).toBe(200);
+    expect(upgraded.body).toMatchObject({
+      previous_ehealth_card_id: oldId,
+      holder: { id_type: '01', name: '张小明' },
+    });
+    const newId = upgraded.body.ehealth_card_id;
+    const byOld = await call(his, 'GET', `/api/v1/cards/${oldId}`);
+    expect(byOld.body).toMatchObject({ ehealth_card_id: newId, presented_ehealth_card_id: oldId });
+    const verified = await call(his, 'POST', '/api/v1/verifications', {
+      ...SCAN,
+      ehealth_code: `${oldId}:1`,
+    });
+    expect(verified.body).toMatchObject({ ehealth_card_id: newId, presented_ehealth_card_id: oldId });
+    expect((await call(his, 'GET', `/api/v1/cards/${newId}/newborn`)).body.upgraded_at).not.toBeNull();
+    const again = await call(his, 'POST', `/api/v1/cards/${newId}/upgrade`, { id_no: CHILD_ID });
+    expect(again).toMatchObject({ status: 409, body: { error: { code: 'NEWBORN_ALREADY_UPGRADED' } } });
+    const history = await call(his, 'GET', `/api/v1/cards/${oldId}/history`);
+    expect(history.body.events.map((event: { event: string }) => event.event)).toEqual([
+      'issued',
+      'upgraded',
+    ]);
+  });
+});
