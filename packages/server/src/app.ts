@@ -82,6 +82,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
           name: 'cards',
           description: 'Electronic health cards: register, codes, verification, card use (signed requests)',
         },
+        {
+          name: 'institutions',
+          description: 'Institutions, departments, terminals and applications (operator token)',
+        },
+        { name: 'gateway', description: 'The national ehc.* card-management gateway (EHC-FORMATS §4)' },
       ],
       components: {
         securitySchemes: {
