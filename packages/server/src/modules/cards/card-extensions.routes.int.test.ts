@@ -146,4 +146,28 @@ describe.each(BACKENDS)('card extensions REST API on %s', (backend) => {
       'upgraded',
     ]);
   });
+
+  it('issues a temporary card, verifies its :9 code, and merges it with its card uses into a formal card', async () => {
+    const issued = await call(his, 'POST', '/api/v1/temporary-cards', { channel: '0100' });
+    expect(issued.status).toBe(201);
+    expect(issued.body).toMatchObject({ kind: 'temporary', holder: { name: null, birthday: null } });
+    expect(issued.body.ehealth_code).toBe(`${issued.body.mindex_id}:9`);
+    const tempId = issued.body.ehealth_card_id;
+    const verified = await call(his, 'POST', '/api/v1/verifications', {
+      ...SCAN,
+      ehealth_code: issued.body.ehealth_code,
+    });
+    expect(verified.body).toMatchObject({ ehealth_card_id: tempId, presented: 'temporary' });
+
+    const merged = await call(his, 'POST', `/api/v1/temporary-cards/${tempId}/merge`, {
+      into_ehealth_card_id: motherEhcId,
+    });
+    expect(merged).toMatchObject({ status: 200, body: { ehealth_card_id: motherEhcId, moved_card_uses: 1 } });
+    const again = await call(his, 'POST', '/api/v1/verifications', {
+      ...SCAN,
+      ehealth_code: issued.body.ehealth_code,
+    });
+    expect(again).toMatchObject({ status: 409, body: { error: { code: 'TEMPORARY_CARD_MERGED' } } });
+    expect((await call(his, 'GET', `/api/v1/cards/${tempId}`)).body.status).toBe('cancelled');
+  });
 });

@@ -1,7 +1,7 @@
 /** Kysely access to residents, cards, registrations and card history. Rows or undefined; no rules. */
 import { type Insertable, sql, type Updateable } from 'kysely';
 import type { DbExecutor } from '../audit/audit.types.js';
-import type { CardAliasTable, NewbornCardTable } from './card-extensions.tables.js';
+import type { CardAliasTable, NewbornCardTable, TemporaryCardTable } from './card-extensions.tables.js';
 import type { CardEventTable, CardStatus, CardTable, ResidentTable } from './cards.tables.js';
 
 export function findResidentByIdIndex(db: DbExecutor, idType: string, idNoIndex: string) {
@@ -202,4 +202,74 @@ export async function markNewbornUpgraded(db: DbExecutor, cardId: string, at: Da
     .set({ upgraded_at: at, provisional_name: false, updated_at: new Date() })
     .where('card_id', '=', cardId)
     .execute();
+}
+
+/** A temporary card with its holder, by the random master index of its `:9` code. */
+export function findTemporaryCardByMasterIndex(db: DbExecutor, masterIndex: string) {
+  return db
+    .selectFrom('residents')
+    .innerJoin('cards', 'cards.resident_id', 'residents.id')
+    .select('cards.ehc_id')
+    .where('residents.master_index', '=', masterIndex)
+    .where('cards.kind', '=', 'temporary')
+    .executeTakeFirst();
+}
+
+export function masterIndexExists(db: DbExecutor, masterIndex: string) {
+  return db.selectFrom('residents').select('id').where('master_index', '=', masterIndex).executeTakeFirst();
+}
+
+export async function insertTemporaryCard(db: DbExecutor, row: Insertable<TemporaryCardTable>) {
+  await db.insertInto('temporary_cards').values(row).execute();
+}
+
+export function findTemporaryCard(db: DbExecutor, cardId: string) {
+  return db
+    .selectFrom('temporary_cards')
+    .leftJoin('cards as formal', 'formal.id', 'temporary_cards.merged_into_card_id')
+    .select([
+      'temporary_cards.expires_at',
+      'temporary_cards.merged_at',
+      'formal.ehc_id as merged_into_ehc_id',
+    ])
+    .where('temporary_cards.card_id', '=', cardId)
+    .executeTakeFirst();
+}
+
+export async function markTemporaryMerged(db: DbExecutor, cardId: string, intoCardId: string, at: Date) {
+  await db
+    .updateTable('temporary_cards')
+    .set({ merged_into_card_id: intoCardId, merged_at: at, updated_at: new Date() })
+    .where('card_id', '=', cardId)
+    .execute();
+}
+
+/**
+ * Moves every card-use record of one card to another (same use times, so the same monthly
+ * partitions). A record the target already has (same terminal, scene and time) is dropped.
+ */
+export async function moveCardUses(
+  db: DbExecutor,
+  fromCardId: string,
+  toCardId: string,
+  toEhcId: string,
+): Promise<{ moved: number; duplicates: number }> {
+  const result = await sql<{ removed: string; inserted: string }>`
+    with removed as (
+      delete from card_use where card_id = ${fromCardId}::uuid returning *
+    ), inserted as (
+      insert into card_use (card_id, ehc_id, org_code, terminal_code, scene_code, channel_code,
+                            department_code, cost_type, used_at, app_id, source, created_at)
+      select ${toCardId}::uuid, ${toEhcId}, org_code, terminal_code, scene_code, channel_code,
+             department_code, cost_type, used_at, app_id, source, created_at
+      from removed
+      on conflict do nothing
+      returning 1
+    )
+    select (select count(*) from removed)::text as removed, (select count(*) from inserted)::text as inserted
+  `.execute(db);
+  const row = result.rows[0];
+  const removed = Number(row?.removed ?? 0);
+  const inserted = Number(row?.inserted ?? 0);
+  return { moved: inserted, duplicates: removed - inserted };
 }

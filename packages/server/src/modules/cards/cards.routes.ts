@@ -13,7 +13,11 @@ import {
   EhcIdParams,
   GenerateCodeBody,
   HistoryResponse,
+  IssueTemporaryBody,
+  IssueTemporaryResponse,
   LookupBody,
+  MergeTemporaryBody,
+  MergeTemporaryResponse,
   NewbornResponse,
   ReasonBody,
   RegisterCardBody,
@@ -144,6 +148,52 @@ export const cardsRoutes: FastifyPluginAsyncTypebox<CardsRoutesOptions> = async 
         ehealth_code: `${card.ehcId}:1`,
         newborn: toNewbornResponse(newborn),
       });
+    },
+  );
+
+  // Temporary cards (A4): REST only, the national protocol has no method for them.
+  app.post(
+    '/api/v1/temporary-cards',
+    {
+      preHandler: requireAppScope('register'),
+      schema: {
+        tags: ['cards'],
+        summary: 'Issue a temporary card (临时卡) without documents; code <master index>:9, expires',
+        security,
+        body: IssueTemporaryBody,
+        response: { 201: IssueTemporaryResponse, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { card, code, expiresAt } = await service.issueTemporaryCard(actorOf(request), request.body);
+      return reply.code(201).send({ ...toCardResponse(card), ehealth_code: code, expires_at: expiresAt });
+    },
+  );
+
+  app.post(
+    '/api/v1/temporary-cards/:ehcId/merge',
+    {
+      preHandler: requireAppScope('register'),
+      schema: {
+        tags: ['cards'],
+        summary: 'Merge a temporary card and its card-use records into a formal card',
+        security,
+        params: EhcIdParams,
+        body: MergeTemporaryBody,
+        response: { 200: MergeTemporaryResponse, ...errors },
+      },
+    },
+    async (request) => {
+      const result = await service.mergeTemporaryCard(
+        actorOf(request),
+        request.params.ehcId,
+        request.body.into_ehealth_card_id,
+      );
+      return {
+        ...toCardResponse(result.card),
+        moved_card_uses: result.movedCardUses,
+        duplicates: result.duplicates,
+      };
     },
   );
 

@@ -253,3 +253,35 @@ export const UpgradeNewbornResponse = Type.Intersect([
   CardResponse,
   Type.Object({ previous_ehealth_card_id: Type.String({ description: 'the old EHC ID, now an alias' }) }),
 ]);
+
+export const IssueTemporaryBody = Type.Object(
+  {
+    channel: Type.String({ examples: ['0100'] }),
+    name: Type.Optional(Type.String({ maxLength: 50, description: 'if known' })),
+    gender: Type.Optional(Type.String({ description: 'GB/T 2261.1; default 0 unknown' })),
+    birthday: Type.Optional(Type.String({ description: 'yyyy-MM-dd, if known' })),
+    cellphone: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+export const IssueTemporaryResponse = Type.Intersect([
+  CardResponse,
+  Type.Object({
+    ehealth_code: Type.String({ description: '<master index>:9' }),
+    expires_at: Type.String({ description: 'after EHC_TEMPORARY_CARD_TTL_HOURS' }),
+  }),
+]);
+
+export const MergeTemporaryBody = Type.Object(
+  { into_ehealth_card_id: EHC_ID },
+  { additionalProperties: false },
+);
+
+export const MergeTemporaryResponse = Type.Intersect([
+  CardResponse,
+  Type.Object({
+    moved_card_uses: Type.Integer({ description: 'card-use records moved to the formal card' }),
+    duplicates: Type.Integer({ description: 'records the formal card already had (dropped)' }),
+  }),
+]);

@@ -3,6 +3,7 @@
  * QR codes and scan verification. Every rule and every access check lives here, with the actor
  * as the first argument; routes and the gateway only translate.
  */
+import { randomBytes } from 'node:crypto';
 import {
   asciiToBytes,
   bytesToHex,
@@ -35,7 +36,13 @@ import type { CardUseRecorder } from '../usage/usage.types.js';
 import type { GuardianRelation } from './card-extensions.tables.js';
 import * as repo from './cards.repository.js';
 import type { CardKind, CardStatus } from './cards.tables.js';
-import { type HolderInput, validateChannel, validateHolder } from './holder-validation.js';
+import {
+  type HolderInput,
+  type TemporaryHolderInput,
+  validateChannel,
+  validateHolder,
+  validateTemporaryHolder,
+} from './holder-validation.js';
 import { createVerificationRecorder } from './verification-recorder.js';
 
 /** Who is asking. Institution apps with `verify` or `query` see full identities; others see masked ones. */
@@ -98,6 +105,16 @@ export interface ReportedCardUse {
   usedAt: Date;
   departmentCode?: string | undefined;
   costType?: string | undefined;
+}
+
+/** The placeholder document type of a temporary card's holder (99, other). */
+const TEMPORARY_ID_TYPE = '99';
+/** The cancel reason of a temporary card merged into a formal one. */
+export const MERGED_REASON = 'merged';
+
+/** 64 uppercase hex characters from the CSPRNG: a temporary card's master index. */
+function randomMasterIndex(): string {
+  return randomBytes(32).toString('hex').toUpperCase();
 }
 
 /** ID document type of a newborn's birth medical certificate (出生医学证明), a local extension. */
@@ -602,6 +619,134 @@ export function createCardsService(deps: CardsServiceDeps) {
       return view;
     },
 
+    /**
+     * Issues a temporary card (临时卡) without documents: a random master index (never one of a real
+     * person: the column is unique), the code `<master index>:9`, valid for
+     * EHC_TEMPORARY_CARD_TTL_HOURS. Whatever the holder could tell is kept; all of it may be missing.
+     */
+    async issueTemporaryCard(
+      actor: CardActor,
+      raw: TemporaryHolderInput & { channel: string },
+    ): Promise<{ card: CardView; code: string; expiresAt: string }> {
+      validateChannel(raw.channel);
+      const holder = validateTemporaryHolder(raw, now());
+      let masterIndex = randomMasterIndex();
+      while (await repo.masterIndexExists(db, masterIndex)) masterIndex = randomMasterIndex();
+      // A placeholder document (type 99, other) that no real person can present.
+      const idNo = `TEMP-${masterIndex.slice(0, 24)}`;
+      const ehcId = await cipher.computeEhcId({ masterIndex, idType: TEMPORARY_ID_TYPE, idNo });
+      const expiresAt = new Date(now().getTime() + config.temporaryCardTtlHours * 3600_000);
+      const appId = actor.kind === 'app' ? actor.appId : `operator:${actor.id}`;
+      await db.transaction().execute(async (trx) => {
+        const resident = await repo.insertResident(trx, {
+          master_index: masterIndex,
+          id_type: TEMPORARY_ID_TYPE,
+          id_no_enc: personalData.encrypt('id_no', idNo),
+          id_no_index: personalData.blindIndex('id_no', idNo),
+          name: holder.name ?? null,
+          gender: holder.gender ?? '0',
+          birthday: holder.birthday ?? null,
+          nation: null,
+          nationality: null,
+          phone_enc: holder.cellphone ? personalData.encrypt('phone', holder.cellphone) : null,
+          phone_index: holder.cellphone ? personalData.blindIndex('phone', holder.cellphone) : null,
+          address_enc: null,
+          marital_status: null,
+        });
+        const card = await repo.insertCard(trx, {
+          resident_id: resident.id,
+          ehc_id: ehcId,
+          kind: 'temporary',
+          status: 'active',
+          verification_level: 'none',
+          below_default_level: true,
+          channel: raw.channel,
+          issued_by_app: actor.kind === 'app' ? actor.appId : null,
+        });
+        await repo.insertTemporaryCard(trx, { card_id: card.id, expires_at: expiresAt });
+        await repo.insertCardEvent(trx, {
+          card_id: card.id,
+          event: 'issued',
+          actor: appId,
+          reason: 'temporary',
+          changes: null,
+        });
+        await audit.append(trx, {
+          actor: auditActor(actor),
+          action: 'card.register.temporary',
+          subject: { kind: 'card', id: ehcId },
+          details: {
+            channel: raw.channel,
+            expiresAt: expiresAt.toISOString(),
+            named: holder.name !== undefined,
+          },
+        });
+      });
+      return {
+        card: toView(actor, await loadCard(db, ehcId)),
+        code: encodeQrText({ kind: 'temporary', masterIndex }),
+        expiresAt: expiresAt.toISOString(),
+      };
+    },
+
+    /**
+     * Merges a temporary card into the holder's formal card: its card-use records move to the formal
+     * card (a use the formal card already has is dropped as a duplicate), the temporary card is
+     * cancelled with the reason `merged`, and both histories say so.
+     */
+    async mergeTemporaryCard(
+      actor: CardActor,
+      temporaryEhcId: string,
+      formalEhcId: string,
+    ): Promise<{ card: CardView; movedCardUses: number; duplicates: number }> {
+      const temporary = await loadCard(db, temporaryEhcId);
+      if (temporary.kind !== 'temporary')
+        throw new AppError('CARD_KIND_UNSUPPORTED', 'only a temporary card can be merged into another');
+      const state = await repo.findTemporaryCard(db, temporary.card_id);
+      if (state?.merged_into_ehc_id)
+        throw new AppError('TEMPORARY_CARD_MERGED', undefined, { mergedInto: state.merged_into_ehc_id });
+      if (temporary.status === 'cancelled') throw new AppError('CARD_CANCELLED');
+      const formal = await loadCard(db, formalEhcId);
+      if (formal.kind === 'temporary' || formal.status !== 'active') {
+        throw new AppError('MERGE_TARGET_INVALID', undefined, { kind: formal.kind, status: formal.status });
+      }
+      const actorId = auditActor(actor).id;
+      const moved = await db.transaction().execute(async (trx) => {
+        const result = await repo.moveCardUses(trx, temporary.card_id, formal.card_id, formal.ehc_id);
+        await repo.markTemporaryMerged(trx, temporary.card_id, formal.card_id, now());
+        await repo.updateCardStatus(trx, temporary.card_id, 'cancelled', {
+          cancel_reason: MERGED_REASON,
+          cancelled_at: now(),
+        });
+        await repo.insertCardEvent(trx, {
+          card_id: temporary.card_id,
+          event: 'merged',
+          actor: actorId,
+          reason: MERGED_REASON,
+          changes: { mergedInto: formal.ehc_id, cardUses: result.moved, duplicates: result.duplicates },
+        });
+        await repo.insertCardEvent(trx, {
+          card_id: formal.card_id,
+          event: 'card_uses_merged',
+          actor: actorId,
+          reason: 'temporary card merged',
+          changes: { from: temporary.ehc_id, cardUses: result.moved, duplicates: result.duplicates },
+        });
+        await audit.append(trx, {
+          actor: auditActor(actor),
+          action: 'card.temporary.merge',
+          subject: { kind: 'card', id: formal.ehc_id },
+          details: { temporary: temporary.ehc_id, cardUses: result.moved, duplicates: result.duplicates },
+        });
+        return result;
+      });
+      return {
+        card: toView(actor, await loadCard(db, formal.ehc_id)),
+        movedCardUses: moved.moved,
+        duplicates: moved.duplicates,
+      };
+    },
+
     /** A card and its holder, masked for this actor; reading is audited. */
     getCard: readCard,
 
@@ -627,6 +772,20 @@ export function createCardsService(deps: CardsServiceDeps) {
       options: { type: 'static' | 'dynamic'; signed?: boolean },
     ): Promise<{ text: string; expiresAt: string | null }> {
       const row = await loadCard(db, ehcId);
+      if (row.kind === 'temporary') {
+        // A temporary card has one code, `<master index>:9`, valid until the card expires.
+        const expiresAt = await temporaryCardUsableUntil(row);
+        await audit.append(db, {
+          actor: auditActor(actor),
+          action: 'card.code.generate',
+          subject: { kind: 'card', id: row.ehc_id },
+          details: { type: 'temporary', signed: false },
+        });
+        return {
+          text: encodeQrText({ kind: 'temporary', masterIndex: row.master_index }),
+          expiresAt: expiresAt.toISOString(),
+        };
+      }
       if (row.status === 'frozen') throw new AppError('CARD_FROZEN');
       if (row.status === 'cancelled') throw new AppError('CARD_CANCELLED');
       const expiresAt =
@@ -673,9 +832,7 @@ export function createCardsService(deps: CardsServiceDeps) {
           throw new AppError('QR_MALFORMED', undefined, { reason: error.reason });
         throw error;
       }
-      if (code.kind === 'temporary')
-        throw new AppError('QR_CARD_UNKNOWN', 'temporary cards are not issued by this node');
-      if (!(await signedPayloadValid(code)))
+      if (code.kind !== 'temporary' && !(await signedPayloadValid(code)))
         throw new AppError('QR_TAMPERED', 'the signature does not match the code');
       if (code.kind === 'dynamic') {
         let expiry: Date;
@@ -687,7 +844,10 @@ export function createCardsService(deps: CardsServiceDeps) {
         if (expiry.getTime() < now().getTime())
           throw new AppError('QR_EXPIRED', undefined, { expiredAt: expiry.toISOString() });
       }
-      const row = await resolveCard(db, code.ehcId);
+      const row =
+        code.kind === 'temporary'
+          ? await scannableTemporaryCard(code.masterIndex)
+          : await resolveCard(db, code.ehcId);
       if (!row) throw new AppError('QR_CARD_UNKNOWN');
       if (row.status === 'frozen') throw new AppError('CARD_FROZEN');
       if (row.status === 'cancelled') throw new AppError('CARD_CANCELLED');
@@ -945,6 +1105,28 @@ export function createCardsService(deps: CardsServiceDeps) {
       return events.map((event) => ({ ...event, created_at: new Date(event.created_at).toISOString() }));
     },
   };
+
+  /** When a temporary card stops verifying; throws when it already has, or was merged. */
+  async function temporaryCardUsableUntil(row: CardRow): Promise<Date> {
+    const state = await repo.findTemporaryCard(db, row.card_id);
+    if (state?.merged_into_ehc_id)
+      throw new AppError('TEMPORARY_CARD_MERGED', undefined, { mergedInto: state.merged_into_ehc_id });
+    if (row.status === 'frozen') throw new AppError('CARD_FROZEN');
+    if (row.status === 'cancelled') throw new AppError('CARD_CANCELLED');
+    const expiresAt = new Date(state?.expires_at ?? 0);
+    if (expiresAt.getTime() <= now().getTime())
+      throw new AppError('TEMPORARY_CARD_EXPIRED', undefined, { expiredAt: expiresAt.toISOString() });
+    return expiresAt;
+  }
+
+  /** The temporary card a scanned `:9` code names, checked usable now. */
+  async function scannableTemporaryCard(masterIndex: string): Promise<CardRow | undefined> {
+    const found = await repo.findTemporaryCardByMasterIndex(db, masterIndex);
+    if (!found) return undefined;
+    const row = await loadCard(db, found.ehc_id);
+    await temporaryCardUsableUntil(row);
+    return row;
+  }
 
   /** The guardian of a newborn: an active card, or an identity the provider confirms. */
   async function verifyGuardian(guardian: NewbornGuardianInput): Promise<{

@@ -75,6 +75,36 @@ export function validateHolder(input: HolderInput, today = new Date()): HolderIn
   };
 }
 
+/** What a temporary card may know of its holder: everything optional, each given field checked. */
+export interface TemporaryHolderInput {
+  name?: string | undefined;
+  gender?: string | undefined;
+  birthday?: string | undefined;
+  cellphone?: string | undefined;
+}
+
+export function validateTemporaryHolder(
+  input: TemporaryHolderInput,
+  today = new Date(),
+): TemporaryHolderInput {
+  const name = input.name?.trim().replace(/[•・]/g, '·');
+  if (name !== undefined && name !== '' && (!NAME.test(name) || [...name].length > 50))
+    throw fieldError('NAME_INVALID', 'name');
+  if (input.gender !== undefined && !isValidSexCode(input.gender))
+    throw fieldError('GENDER_INVALID', 'gender');
+  if (input.birthday !== undefined && !isRealPastDate(input.birthday, today))
+    throw fieldError('BIRTHDAY_INVALID', 'birthday');
+  const cellphone = input.cellphone?.replace(/[\s-]/g, '').replace(/^\+?86/, '');
+  if (cellphone !== undefined && cellphone !== '' && !MOBILE.test(cellphone))
+    throw fieldError('PHONE_INVALID', 'cellphone');
+  return {
+    name: name === '' ? undefined : name,
+    gender: input.gender,
+    birthday: input.birthday,
+    cellphone: cellphone === '' ? undefined : cellphone,
+  };
+}
+
 export function validateChannel(channel: string): void {
   if (!isValidCardChannelCode(channel)) throw fieldError('CHANNEL_INVALID', 'channel');
 }
