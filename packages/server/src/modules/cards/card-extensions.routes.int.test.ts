@@ -79,6 +79,7 @@ describe.each(BACKENDS)('card extensions REST API on %s', (backend) => {
     async function* lines() {
       yield 'id_type,id_no,name,gender,birthday,nation,address,region,deceased_on';
       yield `01,${MOTHER.id_no},张丽,2,1990-03-15,01,济南市历下区,370102,`;
+      yield '01,11010020171225006X,张三,2,2017-12-25,01,北京市东城区,110101,';
     }
     await importRegistryLines(t.runtime.database.db, protector, lines());
     motherEhcId = (await call(his, 'POST', '/api/v1/cards', MOTHER)).body.ehealth_card_id;
@@ -169,5 +170,58 @@ describe.each(BACKENDS)('card extensions REST API on %s', (backend) => {
     });
     expect(again).toMatchObject({ status: 409, body: { error: { code: 'TEMPORARY_CARD_MERGED' } } });
     expect((await call(his, 'GET', `/api/v1/cards/${tempId}`)).body.status).toBe('cancelled');
+  });
+
+  it('opens a resident account, registers a minor as guardian, shows their code, and enforces the rules', async () => {
+    const opened = await call(his, 'POST', '/api/v1/accounts', { owner_ehealth_card_id: motherEhcId });
+    expect(opened.status).toBe(201);
+    expect(opened.body).toMatchObject({ owner_ehealth_card_id: motherEhcId, max_members: 8, members: [] });
+    const accountId = opened.body.account_id;
+    expect((await call(his, 'POST', '/api/v1/accounts', { owner_ehealth_card_id: motherEhcId })).status).toBe(
+      200,
+    );
+    expect(
+      (await call(queryOnly, 'POST', '/api/v1/accounts', { owner_ehealth_card_id: motherEhcId })).status,
+    ).toBe(403);
+
+    const minor = await call(his, 'POST', `/api/v1/accounts/${accountId}/minors`, {
+      id_type: '01',
+      id_no: '11010020171225006X',
+      name: '张三',
+      gender: '2',
+      birthday: '2017-12-25',
+      channel: '0403',
+    });
+    expect(minor).toMatchObject({ status: 201, body: { created: true, holder: { name: '张三' } } });
+    const minorId = minor.body.ehealth_card_id;
+    const account = await call(queryOnly, 'GET', `/api/v1/accounts/${accountId}`);
+    expect(account.body.members).toEqual([
+      {
+        ehealth_card_id: minorId,
+        name: '张三',
+        kind: 'formal',
+        status: 'active',
+        relation: 'child',
+        guardian: true,
+      },
+    ]);
+    const code = await call(queryOnly, 'POST', `/api/v1/accounts/${accountId}/members/${minorId}/code`, {
+      type: 'dynamic',
+    });
+    expect(code.status).toBe(200);
+    expect(code.body.ehealth_code.startsWith(`${minorId}:0:`)).toBe(true);
+
+    const adult = await call(his, 'POST', `/api/v1/accounts/${accountId}/members`, {
+      ehealth_card_id: motherEhcId,
+      relation: 'other',
+      guardian: false,
+    });
+    expect(adult).toMatchObject({ status: 409, body: { error: { code: 'FAMILY_MEMBER_EXISTS' } } });
+    const unlinked = await call(his, 'DELETE', `/api/v1/accounts/${accountId}/members/${minorId}`);
+    expect(unlinked.body.members).toEqual([]);
+    const gone = await call(queryOnly, 'POST', `/api/v1/accounts/${accountId}/members/${minorId}/code`, {
+      type: 'static',
+    });
+    expect(gone).toMatchObject({ status: 404, body: { error: { code: 'FAMILY_MEMBER_NOT_FOUND' } } });
   });
 });

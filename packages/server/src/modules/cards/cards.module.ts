@@ -1,6 +1,7 @@
 /**
  * Wires the card-management core: personal-data protection, audit, card-use recording and the
- * identity provider feed the cards service; its REST routes go under `/api/v1`.
+ * identity provider feed the cards service; its REST routes (cards, newborn and temporary cards,
+ * family accounts) go under `/api/v1`, deaths under `/api/admin`.
  */
 import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import type { CipherMachine } from '../../cipher/cipher-machine.js';
@@ -14,6 +15,8 @@ import { cardsAdminRoutes } from './cards.admin.routes.js';
 import { registerCardGatewayMethods } from './cards.gateway.js';
 import { cardsRoutes } from './cards.routes.js';
 import { type CardsService, createCardsService } from './cards.service.js';
+import { familyRoutes } from './family.routes.js';
+import { createFamilyService } from './family.service.js';
 
 export interface CardsModuleDeps {
   database: DatabaseHandle;
@@ -46,6 +49,13 @@ export async function registerCards(
   const service = await createCardsModule(deps);
   await app.register(cardsRoutes, { service });
   await app.register(cardsAdminRoutes, { service, requireOperator: deps.requireOperator });
+  const family = createFamilyService({
+    db: deps.database.db,
+    cards: service,
+    audit: createAuditLog(),
+    config: deps.config.cards,
+  });
+  await app.register(familyRoutes, { family });
   // The gateway (registered before this module in app.ts) gains the card methods.
   registerCardGatewayMethods(app, service);
   return service;
