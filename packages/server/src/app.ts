@@ -87,6 +87,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
           description: 'Institutions, departments, terminals and applications (operator token)',
         },
         { name: 'gateway', description: 'The national ehc.* card-management gateway (EHC-FORMATS §4)' },
+        {
+          name: 'family',
+          description:
+            "Resident accounts and family members, called by an app on the resident's behalf (signed requests)",
+        },
       ],
       components: {
         securitySchemes: {

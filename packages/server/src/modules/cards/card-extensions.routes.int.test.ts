@@ -191,6 +191,7 @@ describe.each(BACKENDS)('card extensions REST API on %s', (backend) => {
       gender: '2',
       birthday: '2017-12-25',
       channel: '0403',
+      relation: 'child',
     });
     expect(minor).toMatchObject({ status: 201, body: { created: true, holder: { name: '张三' } } });
     const minorId = minor.body.ehealth_card_id;

@@ -156,6 +156,16 @@ export function findCardIdByAlias(db: DbExecutor, ehcId: string) {
     .executeTakeFirst();
 }
 
+/** Cards by older EHC IDs: each alias with the card's id and current EHC ID. */
+export function findCardsByAliases(db: DbExecutor, ehcIds: readonly string[]) {
+  return db
+    .selectFrom('card_aliases')
+    .innerJoin('cards', 'cards.id', 'card_aliases.card_id')
+    .select(['card_aliases.ehc_id as alias', 'cards.id as card_id', 'cards.ehc_id'])
+    .where('card_aliases.ehc_id', 'in', ehcIds)
+    .execute();
+}
+
 export async function insertCardAlias(db: DbExecutor, row: Insertable<CardAliasTable>) {
   await db.insertInto('card_aliases').values(row).execute();
 }

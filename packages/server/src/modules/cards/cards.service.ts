@@ -1053,9 +1053,16 @@ export function createCardsService(deps: CardsServiceDeps) {
         .select(['id', 'ehc_id'])
         .where('ehc_id', 'in', ehcIds)
         .execute();
-      const cardIdOf = new Map(found.map((row) => [row.ehc_id, row.id]));
+      // Presented EHC ID → the card and its current EHC ID (an old ID after an upgrade is an alias).
+      const cardOf = new Map(found.map((row) => [row.ehc_id, { id: row.id, ehcId: row.ehc_id }]));
+      const missing = ehcIds.filter((ehcId) => !cardOf.has(ehcId));
+      if (missing.length > 0) {
+        for (const alias of await repo.findCardsByAliases(db, missing)) {
+          cardOf.set(alias.alias, { id: alias.card_id, ehcId: alias.ehc_id });
+        }
+      }
       const unknown = records.flatMap((record, index) =>
-        cardIdOf.has(record.ehcId.toUpperCase()) ? [] : [index],
+        cardOf.has(record.ehcId.toUpperCase()) ? [] : [index],
       );
       if (unknown.length > 0) {
         throw new AppError(
@@ -1070,8 +1077,8 @@ export function createCardsService(deps: CardsServiceDeps) {
         );
       }
       const inputs = records.map((record) => ({
-        cardId: cardIdOf.get(record.ehcId.toUpperCase()) as string,
-        ehcId: record.ehcId.toUpperCase(),
+        cardId: cardOf.get(record.ehcId.toUpperCase())?.id as string,
+        ehcId: cardOf.get(record.ehcId.toUpperCase())?.ehcId as string,
         orgCode: actor.kind === 'app' && actor.orgCode ? actor.orgCode : record.terminalCode.slice(0, -4),
         terminalCode: record.terminalCode,
         sceneCode: record.sceneCode,

@@ -163,7 +163,10 @@ export const familyRoutes: FastifyPluginAsyncTypebox<FamilyRoutesOptions> = asyn
           "The guardian registers a minor (real-name rules apply); the minor's card is linked as guarded",
         security,
         params: AccountParams,
-        body: Type.Intersect([RegisterCardBody, Type.Object({ relation: Type.Optional(Relation) })]),
+        body: Type.Object(
+          { ...RegisterCardBody.properties, relation: Type.Optional(Relation) },
+          { additionalProperties: false },
+        ),
         response: {
           200: RegisterCardResponse,
           201: RegisterCardResponse,

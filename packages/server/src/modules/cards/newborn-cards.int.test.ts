@@ -187,6 +187,16 @@ describe.each(BACKENDS)('newborn cards on %s', (backend) => {
     const verified = await t.cards.verifyCode(HIS, { ...SCAN, code: `${oldEhcId}:1` });
     expect(verified).toMatchObject({ ehcId: newEhcId, presentedAlias: oldEhcId, presented: 'static' });
     expect((await t.cards.findCardByIdentity(HIS, '01', CHILD_ID)).ehcId).toBe(newEhcId);
+    const reported = await t.cards.reportCardUses(HIS, [
+      { ...SCAN, sceneCode: '0101051', ehcId: oldEhcId, usedAt: new Date('2026-11-22T07:00:00Z') },
+    ]);
+    expect(reported).toEqual({ accepted: 1, duplicates: 0 });
+    const uses = await t.database.db
+      .selectFrom('card_use')
+      .select('ehc_id')
+      .where('scene_code', '=', '0101051')
+      .execute();
+    expect(uses).toEqual([{ ehc_id: newEhcId }]);
 
     const history = await t.cards.history(HIS, oldEhcId);
     expect(history.map((event) => event.event)).toEqual(['issued', 'upgraded']);
