@@ -4,7 +4,7 @@
  * the same schema; `executeSql` serves the job queue, which sends its own SQL.
  */
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, type LogEvent, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import { acquireDataDirLock, type DataDirLock } from './lock.js';
@@ -34,6 +34,14 @@ export interface OpenDatabaseOptions {
   command: string;
   /** Told about errors of idle PostgreSQL connections (e.g. the server restarted). */
   onIdleConnectionError?: (error: Error) => void;
+  /** Told about every query with its duration (trace logging, diagnosing slow paths). */
+  onQuery?: (sql: string, durationMs: number) => void;
+}
+
+function queryLogger(options: OpenDatabaseOptions) {
+  const onQuery = options.onQuery;
+  if (!onQuery) return undefined;
+  return (event: LogEvent) => onQuery(event.query.sql, event.queryDurationMillis);
 }
 
 export async function openDatabase(
@@ -66,7 +74,7 @@ async function openPglite(dataDir: string, options: OpenDatabaseOptions): Promis
     throw error;
   }
   const mutex = new Mutex();
-  const db = new Kysely<Database>({ dialect: new PgliteDialect(pglite, mutex) });
+  const db = new Kysely<Database>({ dialect: new PgliteDialect(pglite, mutex), log: queryLogger(options) });
   let closed = false;
   return {
     kind: 'pglite',
@@ -114,7 +122,7 @@ async function openPostgres(
     throw error;
   });
   client.release();
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: queryLogger(options) });
   let closed = false;
   return {
     kind: 'postgres',
