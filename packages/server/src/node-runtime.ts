@@ -37,6 +37,10 @@ export async function openNodeRuntime(
     command: options.command,
     onIdleConnectionError: (error) =>
       options.logger?.warn({ err: error }, 'an idle database connection was lost'),
+    // EHC_LOG_LEVEL=trace logs every query with its duration (parameters are never logged).
+    ...(options.logger?.isLevelEnabled('trace')
+      ? { onQuery: (sql: string, durationMs: number) => options.logger?.trace({ sql, durationMs }, 'query') }
+      : {}),
   });
   try {
     let migrationsApplied: string[] = [];
