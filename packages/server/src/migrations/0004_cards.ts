@@ -23,7 +23,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       ${timestamps},
       unique (id_type, id_no_index)
     )`.execute(db);
-  await sql`create index residents_phone_index on residents (phone_index) where phone_index is not null`.execute(db);
+  await sql`create index residents_phone_index on residents (phone_index) where phone_index is not null`.execute(
+    db,
+  );
 
   await sql`
     create table cards (
@@ -41,7 +43,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       ${timestamps}
     )`.execute(db);
   // One person, one card: at most one card per resident that is not cancelled.
-  await sql`create unique index cards_one_live_per_resident on cards (resident_id) where status <> 'cancelled'`.execute(db);
+  await sql`create unique index cards_one_live_per_resident on cards (resident_id) where status <> 'cancelled'`.execute(
+    db,
+  );
 
   await sql`
     create table card_registrations (
