@@ -16,9 +16,9 @@ import type { Database } from '../../db/schema.js';
 import { AppError } from '../../lib/errors.js';
 import { maskSensitiveValue } from '../../lib/mask.js';
 import { type ChainedEntry, computeAuditHash, GENESIS_HASH } from './audit.chain.js';
-import type { AuditEntryInput, AuditLog, DbExecutor } from './audit.types.js';
+import type { AuditEntryInput, AuditLog } from './audit.types.js';
 
-/** Key of the advisory lock serialising appends ('EHCAUDIT' in ASCII). */
+/** Key of the advisory lock that lets one process at a time link the chain ('EHCAUDIT' in ASCII). */
 export const AUDIT_LOCK_KEY = '4992314134822668628';
 
 export interface AuditLogOptions {

@@ -1,8 +1,8 @@
 /** REST routes of newborn cards, temporary cards and family accounts, through signed requests. */
-import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { computeCheckCharacter } from '@ehc/gm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/institutions-app.js';
+import { type AppCredentials, signedInject } from '../../testing/signed-request.js';
 import { BACKENDS } from '../../testing/test-backends.js';
 import { importRegistryLines } from '../identity/registry-import.js';
 import { createPersonalDataProtector } from '../personal-data/personal-data.service.js';
@@ -21,10 +21,7 @@ const CHILD_17 = '37010220261120001';
 const CHILD_ID = CHILD_17 + computeCheckCharacter(CHILD_17);
 const SCAN = { medstepcode: '010101', terminalcode: `${ORG}0100`, channelcode: '01' };
 
-interface Credentials {
-  appId: string;
-  secret: string;
-}
+type Credentials = AppCredentials;
 
 describe.each(BACKENDS)('card extensions REST API on %s', (backend) => {
   let t: TestApp;
@@ -38,25 +35,7 @@ describe.each(BACKENDS)('card extensions REST API on %s', (backend) => {
     url: string,
     body?: unknown,
   ) {
-    const payload = body === undefined ? '' : JSON.stringify(body);
-    const timestamp = String(Date.now());
-    const nonce = randomBytes(12).toString('hex');
-    const digest = createHash('sm3').update(payload, 'utf8').digest('hex');
-    const signature = createHmac('sm3', credentials.secret)
-      .update([method, url, timestamp, nonce, digest].join('\n'), 'utf8')
-      .digest('hex');
-    const response = await t.app.inject({
-      method,
-      url,
-      headers: {
-        'x-ehc-app-id': credentials.appId,
-        'x-ehc-timestamp': timestamp,
-        'x-ehc-nonce': nonce,
-        'x-ehc-signature': signature,
-        ...(payload ? { 'content-type': 'application/json' } : {}),
-      },
-      ...(payload ? { payload } : {}),
-    });
+    const response = await signedInject(t.app, credentials, method, url, body);
     return { status: response.statusCode, body: response.json() };
   }
 

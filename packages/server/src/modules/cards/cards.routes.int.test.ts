@@ -1,8 +1,8 @@
 /** The card REST API through signed requests (EHC-FORMATS §7), with an independent signer. */
-import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/institutions-app.js';
+import { type AppCredentials, signedInject } from '../../testing/signed-request.js';
 import { BACKENDS } from '../../testing/test-backends.js';
 import { importRegistryLines } from '../identity/registry-import.js';
 import { createPersonalDataProtector } from '../personal-data/personal-data.service.js';
@@ -18,42 +18,15 @@ const PERSON = {
   channel: '0100',
 };
 
-interface Credentials {
-  appId: string;
-  secret: string;
-}
+type Credentials = AppCredentials;
 
 describe.each(BACKENDS)('card REST API on %s', (backend) => {
   let t: TestApp;
   let his: Credentials;
   let reportOnly: Credentials;
 
-  async function call(
-    credentials: Credentials,
-    method: 'GET' | 'POST' | 'PATCH',
-    url: string,
-    body?: unknown,
-  ) {
-    const payload = body === undefined ? '' : JSON.stringify(body);
-    const timestamp = String(Date.now());
-    const nonce = randomBytes(12).toString('hex');
-    const digest = createHash('sm3').update(payload, 'utf8').digest('hex');
-    const signature = createHmac('sm3', credentials.secret)
-      .update([method, url, timestamp, nonce, digest].join('\n'), 'utf8')
-      .digest('hex');
-    return t.app.inject({
-      method,
-      url,
-      headers: {
-        'x-ehc-app-id': credentials.appId,
-        'x-ehc-timestamp': timestamp,
-        'x-ehc-nonce': nonce,
-        'x-ehc-signature': signature,
-        ...(payload ? { 'content-type': 'application/json' } : {}),
-      },
-      ...(payload ? { payload } : {}),
-    });
-  }
+  const call = (credentials: Credentials, method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown) =>
+    signedInject(t.app, credentials, method, url, body);
 
   beforeAll(async () => {
     t = await createTestApp(backend);

@@ -1,10 +1,9 @@
 /** The card REST API under `/api/v1` (signed requests, EHC-FORMATS §7); handlers only translate. */
 import { ErrorResponse } from '@ehc/contract';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
-import { AppError } from '../../lib/errors.js';
 import { requireAppScope } from '../../plugins/app-auth.js';
 import { renderQrPng, renderQrSvg } from '../qr/qr-image.js';
+import { actorOf, CARD_ROUTE_ERRORS, SIGNED, toRegisterInput } from './cards.http.js';
 import {
   AlterHolderBody,
   CardResponse,
@@ -31,26 +30,14 @@ import {
   VerifyBody,
   VerifyResponse,
 } from './cards.schemas.js';
-import type { CardActor, CardsService, CardView, NewbornView } from './cards.service.js';
+import type { CardsService, CardView, NewbornView } from './cards.service.js';
 
 export interface CardsRoutesOptions {
   service: CardsService;
 }
 
-const errors = {
-  400: ErrorResponse,
-  401: ErrorResponse,
-  403: ErrorResponse,
-  404: ErrorResponse,
-  409: ErrorResponse,
-};
-const security = [{ ehcSignature: [] }];
-
-function actorOf(request: FastifyRequest): CardActor {
-  const principal = request.appPrincipal;
-  if (!principal) throw new AppError('UNAUTHORIZED');
-  return { kind: 'app', appId: principal.appId, orgCode: principal.orgCode, scopes: principal.scopes };
-}
+const errors = CARD_ROUTE_ERRORS;
+const security = SIGNED;
 
 /** CardView in the protocol's vocabulary. */
 export function toCardResponse(card: CardView) {
@@ -259,20 +246,7 @@ export const cardsRoutes: FastifyPluginAsyncTypebox<CardsRoutesOptions> = async 
     },
     async (request, reply) => {
       const body = request.body;
-      const { card, created } = await service.registerCard(actorOf(request), {
-        registerNo: body.register_no,
-        idType: body.id_type,
-        idNo: body.id_no,
-        name: body.name,
-        gender: body.gender,
-        birthday: body.birthday,
-        nation: body.nation,
-        nationality: body.nationality,
-        cellphone: body.cellphone,
-        address: body.address,
-        maritalStatus: body.maritalstatus,
-        channel: body.channel,
-      });
+      const { card, created } = await service.registerCard(actorOf(request), toRegisterInput(body));
       return reply
         .code(created ? 201 : 200)
         .send({ ...toCardResponse(card), created, ehealth_code: `${card.ehcId}:1` });

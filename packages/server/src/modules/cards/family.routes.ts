@@ -5,27 +5,19 @@
  */
 import { ErrorResponse } from '@ehc/contract';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { AppError } from '../../lib/errors.js';
 import { requireAppScope } from '../../plugins/app-auth.js';
+import { actorOf, CARD_ROUTE_ERRORS, SIGNED, toRegisterInput } from './cards.http.js';
 import { toCardResponse } from './cards.routes.js';
 import { CodeResponse, GenerateCodeBody, RegisterCardBody, RegisterCardResponse } from './cards.schemas.js';
-import type { CardActor } from './cards.service.js';
 import type { FamilyService, ResidentAccountView } from './family.service.js';
 
 export interface FamilyRoutesOptions {
   family: FamilyService;
 }
 
-const errors = {
-  400: ErrorResponse,
-  401: ErrorResponse,
-  403: ErrorResponse,
-  404: ErrorResponse,
-  409: ErrorResponse,
-};
-const security = [{ ehcSignature: [] }];
+const errors = CARD_ROUTE_ERRORS;
+const security = SIGNED;
 const EHC_ID = Type.String({ pattern: '^[0-9A-Fa-f]{64}$' });
 const Relation = Type.Union(
   [Type.Literal('parent'), Type.Literal('child'), Type.Literal('spouse'), Type.Literal('other')],
@@ -49,12 +41,6 @@ const AccountResponse = Type.Object({
     }),
   ),
 });
-
-function actorOf(request: FastifyRequest): CardActor {
-  const principal = request.appPrincipal;
-  if (!principal) throw new AppError('UNAUTHORIZED');
-  return { kind: 'app', appId: principal.appId, orgCode: principal.orgCode, scopes: principal.scopes };
-}
 
 function toAccountResponse(account: ResidentAccountView) {
   return {
@@ -179,18 +165,7 @@ export const familyRoutes: FastifyPluginAsyncTypebox<FamilyRoutesOptions> = asyn
     async (request, reply) => {
       const body = request.body;
       const { card, created } = await family.registerMinor(actorOf(request), request.params.accountId, {
-        registerNo: body.register_no,
-        idType: body.id_type,
-        idNo: body.id_no,
-        name: body.name,
-        gender: body.gender,
-        birthday: body.birthday,
-        nation: body.nation,
-        nationality: body.nationality,
-        cellphone: body.cellphone,
-        address: body.address,
-        maritalStatus: body.maritalstatus,
-        channel: body.channel,
+        ...toRegisterInput(body),
         relation: body.relation,
       });
       return reply
